@@ -1,0 +1,57 @@
+using CreatiWall.Broker.Mqtt;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.Options;
+using MQTTnet.AspNetCore;
+using MQTTnet.Server;
+
+namespace CreatiWall.Api.Mqtt;
+
+public static class MqttHosting
+{
+    /// <summary>The embedded MQTTnet server, its TCP listener and the broker's access control.</summary>
+    public static WebApplicationBuilder AddMqttBroker(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MqttOptions>()
+            .Bind(builder.Configuration.GetSection(MqttOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<MqttBroker>();
+        builder.Services.AddSingleton<MqttListener>();
+        builder.Services.AddSingleton<IMqttServerAdapter>(sp => sp.GetRequiredService<MqttListener>());
+        builder.Services.AddHostedMqttServerWithServices(server =>
+        {
+            var mqtt = server.ServiceProvider.GetRequiredService<IOptions<MqttOptions>>().Value;
+            server.WithPersistentSessions()
+                .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds));
+        });
+        builder.Services.AddConnections();
+
+        var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var mqtt = kestrel.ApplicationServices.GetRequiredService<IOptions<MqttOptions>>().Value;
+            kestrel.ListenOn(urls);
+            if (mqtt.TcpPort != 0)
+            {
+                kestrel.ListenAnyIP(mqtt.TcpPort, listen => listen.UseConnectionHandler<MqttListener>());
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>MQTT over WebSocket at <c>Mqtt:WebSocketPath</c>, and the broker's events on the server.</summary>
+    public static WebApplication MapMqtt(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        app.Services.GetRequiredService<MqttBroker>().Attach(app.Services.GetRequiredService<MqttServer>());
+        app.MapConnectionHandler<MqttListener>(options.WebSocketPath, dispatcher =>
+        {
+            dispatcher.Transports = HttpTransportType.WebSockets;
+            dispatcher.WebSockets.SubProtocolSelector = MqttSubProtocolSelector.SelectSubProtocol;
+        });
+        return app;
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CreatiWall.Api.Mqtt;
+
+/// <summary>Configuration section <c>Mqtt</c>.</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+
+    /// <summary>MQTT over TCP; 0 turns it off.</summary>
+    [Range(0, 65535)]
+    public int TcpPort { get; set; } = 1883;
+
+    /// <summary>MQTT over WebSocket on the HTTP port.</summary>
+    [Required, RegularExpression("^/[A-Za-z0-9._~/-]*$", ErrorMessage = "Mqtt:WebSocketPath must be a path starting with '/'.")]
+    public string WebSocketPath { get; set; } = "/mqtt";
+
+    /// <summary>How long a new connection may take to send CONNECT.</summary>
+    [Range(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+}

@@ -1,0 +1,81 @@
+using CreatiWall.Broker.Identity;
+
+namespace CreatiWall.Broker.Access;
+
+/// <summary>
+/// The one place that decides access: a pure function of principal, action and topic (or filter).
+/// A filter is allowed only when every topic of the table it can reach is allowed; a shared subscription
+/// is judged by its filter. Server-originated messages do not pass through here.
+/// </summary>
+public static class AccessPolicy
+{
+    public static bool IsAllowed(Principal principal, AccessAction action, string topicOrFilter)
+    {
+        if (action == AccessAction.Subscribe)
+        {
+            if (!TopicTable.TryUnshare(topicOrFilter, out var filter) || !TopicTable.IsValidFilter(filter))
+            {
+                return false;
+            }
+
+            if (principal.IsAllTenantsOps)
+            {
+                return true;
+            }
+
+            var reached = TopicTable.Match(filter);
+            return reached.Count > 0 && reached.TrueForAll(match => Allows(principal, action, match));
+        }
+
+        if (!TopicTable.IsValidTopic(topicOrFilter))
+        {
+            return false;
+        }
+
+        var matches = TopicTable.Match(topicOrFilter);
+        return matches.Count == 1 && Allows(principal, action, matches[0]);
+    }
+
+    /// <summary>One row of the contract's topic table; a null tenant or id means "every value".</summary>
+    static bool Allows(Principal p, AccessAction action, TopicMatch topic)
+    {
+        var subscribe = action == AccessAction.Subscribe;
+        if (topic.Kind == TopicKind.Sys || p.Role == Role.Ops)
+        {
+            // Operators read and never write; $SYS is theirs alone.
+            return subscribe && p.Role == Role.Ops && (topic.Kind == TopicKind.Sys || p.IsAllTenantsOps || topic.Tenant == p.Tenant);
+        }
+
+        if (topic.Tenant != p.Tenant)
+        {
+            return false;
+        }
+
+        var admin = p.Role == Role.Admin;
+        var person = p.Role is Role.User or Role.Admin;
+        var owner = topic.Id is { } ownedId && p.Owns(ownedId);
+        var self = topic.Id is { } deviceId && deviceId == p.ActingDevice;
+
+        return (topic.Kind, action) switch
+        {
+            (TopicKind.Broadcast or TopicKind.Content or TopicKind.Channel, AccessAction.Subscribe) => true,
+            (TopicKind.Broadcast or TopicKind.Content or TopicKind.Channel, _) => person,
+
+            (TopicKind.User, AccessAction.Subscribe) => admin || (p.Role == Role.User && topic.Id == p.Subject),
+            (TopicKind.User, _) => admin,
+
+            (TopicKind.Device or TopicKind.DeviceLayout, AccessAction.Subscribe) => admin || owner || self,
+            (TopicKind.Device, _) => admin || owner,
+            (TopicKind.DeviceLayout, _) => false,
+
+            (TopicKind.DeviceStatus, AccessAction.Subscribe) => person,
+            (TopicKind.DeviceStatus, AccessAction.Will) => self,
+            (TopicKind.DeviceStatus, _) => false,
+
+            (TopicKind.DeviceAck, AccessAction.Subscribe) => admin || owner,
+            (TopicKind.DeviceAck, _) => self,
+
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using System.Text;
+
+namespace CreatiWall.Broker.Identity;
+
+/// <summary>Configuration section <c>Jwt</c>. The environment variable <c>JWT_SECRET</c> also sets <see cref="Secret"/>.</summary>
+public sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+    public const int MinimumSecretBytes = 32;
+
+    /// <summary>HS256 signing secret shared with whoever issues tokens.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>When set, tokens must carry this <c>iss</c>.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>When set, tokens must carry this <c>aud</c>.</summary>
+    public string? Audience { get; set; }
+
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    public byte[] SecretBytes => Encoding.UTF8.GetBytes(Secret ?? "");
+}
+
+/// <summary>Start-up check of <see cref="JwtOptions"/>: one message per problem, naming the setting.</summary>
+public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JwtOptions options)
+    {
+        var bytes = options.SecretBytes.Length;
+        if (bytes == 0)
+        {
+            return ValidateOptionsResult.Fail("JWT_SECRET (Jwt:Secret) is not set: set it to a random secret of at least 32 bytes.");
+        }
+
+        if (bytes < JwtOptions.MinimumSecretBytes)
+        {
+            return ValidateOptionsResult.Fail($"JWT_SECRET (Jwt:Secret) is {bytes} bytes: it must be at least {JwtOptions.MinimumSecretBytes} bytes.");
+        }
+
+        return options.ClockSkewSeconds is < 0 or > 3600
+            ? ValidateOptionsResult.Fail("Jwt:ClockSkewSeconds must be between 0 and 3600.")
+            : ValidateOptionsResult.Success;
+    }
+}

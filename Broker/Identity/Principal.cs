@@ -1,0 +1,38 @@
+namespace CreatiWall.Broker.Identity;
+
+/// <summary>
+/// Who is acting: the validated token's claims plus, for an MQTT connection, the device it acts as.
+/// </summary>
+public sealed record Principal(
+    string Tenant,
+    string Subject,
+    Role Role,
+    IReadOnlySet<string> Devices,
+    DateTimeOffset ExpiresAt,
+    string? ActingDevice = null)
+{
+    /// <summary>Tenant value that lets an ops principal see every tenant.</summary>
+    public const string AllTenants = "*";
+
+    public bool IsAllTenantsOps => Role == Role.Ops && Tenant == AllTenants;
+
+    /// <summary>True when this principal's user-level rights cover device <paramref name="deviceId"/>.</summary>
+    public bool Owns(string deviceId) => Role == Role.User && Devices.Contains(deviceId);
+
+    /// <summary>
+    /// The identity a session belongs to: a client id held by one identity is never handed to another.
+    /// </summary>
+    public string SessionOwnerKey => $"{Tenant}\n{Role.ToClaim()}\n{Subject}\n{ActingDevice}";
+
+    /// <summary>
+    /// Decides whether a connection of this principal may act as device <paramref name="deviceId"/>
+    /// (contract: role device with sub == d; role user owning d; admin of the tenant).
+    /// </summary>
+    public bool MayActAsDevice(string deviceId) => Role switch
+    {
+        Role.Device => Subject == deviceId,
+        Role.User => Devices.Contains(deviceId),
+        Role.Admin => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CreatiWall.Broker.Identity;
+
+/// <summary>
+/// The one place that turns a JWT into a <see cref="Principal"/>; MQTT passwords and REST bearer tokens both use it.
+/// </summary>
+public sealed class TokenValidator
+{
+    public const int MaxTokenBytes = 8 * 1024;
+
+    readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = MaxTokenBytes };
+    readonly TokenValidationParameters _parameters;
+    readonly TimeProvider _time;
+
+    public TokenValidator(IOptions<JwtOptions> options, TimeProvider? time = null)
+    {
+        var jwt = options.Value;
+        _time = time ?? TimeProvider.System;
+        _parameters = new TokenValidationParameters
+        {
+            IssuerSigningKey = new SymmetricSecurityKey(jwt.SecretBytes),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(jwt.ClockSkewSeconds),
+            ValidateIssuer = !string.IsNullOrEmpty(jwt.Issuer),
+            ValidIssuer = jwt.Issuer,
+            ValidateAudience = !string.IsNullOrEmpty(jwt.Audience),
+            ValidAudience = jwt.Audience,
+            ValidateIssuerSigningKey = true,
+            LifetimeValidator = ValidateLifetime,
+        };
+    }
+
+    /// <summary>The parameters, so ASP.NET Core's JwtBearer can apply exactly the same rules.</summary>
+    public TokenValidationParameters Parameters => _parameters;
+
+    public async Task<TokenValidation> ValidateAsync(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return TokenValidation.Refused(TokenProblem.Missing);
+        }
+
+        if (token.Length > MaxTokenBytes || !_handler.CanReadToken(token))
+        {
+            return TokenValidation.Refused(TokenProblem.Malformed);
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return TokenValidation.Refused(Classify(result.Exception));
+        }
+
+        return ToPrincipal((JsonWebToken)result.SecurityToken);
+    }
+
+    static TokenValidation ToPrincipal(JsonWebToken jwt)
+    {
+        if (!jwt.TryGetPayloadValue<string>("tenant", out var tenant) || string.IsNullOrEmpty(tenant))
+        {
+            return TokenValidation.Refused(TokenProblem.MissingTenant);
+        }
+
+        jwt.TryGetPayloadValue<string>("role", out var roleClaim);
+        if (!Roles.TryParse(roleClaim, out var role))
+        {
+            return TokenValidation.Refused(TokenProblem.UnknownRole);
+        }
+
+        var tenantValid = Ids.IsValid(tenant) || (role == Role.Ops && tenant == Principal.AllTenants);
+        var subject = jwt.Subject;
+        if (!tenantValid || !Ids.IsValid(subject) || !TryReadDevices(jwt, out var devices))
+        {
+            return TokenValidation.Refused(TokenProblem.InvalidId);
+        }
+
+        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        // A device token always acts as its own device.
+        var actingDevice = role == Role.Device ? subject : null;
+        return TokenValidation.Valid(new Principal(tenant, subject, role, devices, expires, actingDevice));
+    }
+
+    static bool TryReadDevices(JsonWebToken jwt, out IReadOnlySet<string> devices)
+    {
+        devices = new HashSet<string>(StringComparer.Ordinal);
+        if (!jwt.TryGetPayloadValue<JsonElement>("devices", out var element))
+        {
+            return true;
+        }
+
+        var set = (HashSet<string>)devices;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String || !Ids.IsValid(item.GetString()))
+                    {
+                        return false;
+                    }
+
+                    set.Add(item.GetString()!);
+                }
+
+                return true;
+            case JsonValueKind.String when Ids.IsValid(element.GetString()):
+                set.Add(element.GetString()!);
+                return true;
+            case JsonValueKind.Null:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("no exp");
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (notBefore is { } nbf && nbf > now + parameters.ClockSkew)
+        {
+            throw new SecurityTokenNotYetValidException("nbf in the future") { NotBefore = nbf };
+        }
+
+        if (expires.Value < now - parameters.ClockSkew)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
+        }
+
+        return true;
+    }
+
+    static TokenProblem Classify(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => TokenProblem.Expired,
+        SecurityTokenNotYetValidException => TokenProblem.NotYetValid,
+        SecurityTokenNoExpirationException => TokenProblem.NoExpiry,
+        SecurityTokenInvalidIssuerException => TokenProblem.WrongIssuer,
+        SecurityTokenInvalidAudienceException => TokenProblem.WrongAudience,
+        SecurityTokenInvalidAlgorithmException => TokenProblem.Unsigned,
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => TokenProblem.BadSignature,
+        SecurityTokenMalformedException or ArgumentException => TokenProblem.Malformed,
+        _ => TokenProblem.BadSignature,
+    };
+}

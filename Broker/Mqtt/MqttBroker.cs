@@ -1,0 +1,223 @@
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Identity;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>
+/// Authentication and access control for an MQTTnet server: CONNECT validation, client-id ownership,
+/// subscribe/publish/will checks, token expiry. Knows nothing of the transport or of HTTP.
+/// </summary>
+public sealed partial class MqttBroker(TokenValidator tokens, ConnectionRegistry registry, ILogger<MqttBroker> logger, TimeProvider? time = null)
+{
+    readonly TimeProvider _time = time ?? TimeProvider.System;
+    MqttServer? _server;
+
+    public ConnectionRegistry Connections => registry;
+
+    public void Attach(MqttServer server)
+    {
+        _server = server;
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientConnectedAsync += OnConnectedAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.SessionDeletedAsync += OnSessionDeletedAsync;
+    }
+
+    async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        if (e.ChannelAdapter is not ObservedChannel { ConnectPacket: { } connect } channel)
+        {
+            Refuse(e, MqttConnectReasonCode.ServerUnavailable, "connection not set up by the broker host");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // Set before any refusal too: MQTTnet reports an empty v5 client id as 0x85, hiding the real reason.
+            e.AssignedClientIdentifier = ClientIds.NewAssigned();
+        }
+
+        var validation = await tokens.ValidateAsync(e.Password).ConfigureAwait(false);
+        if (validation.Principal is not { } principal)
+        {
+            Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, validation.Describe());
+            return;
+        }
+
+        var username = e.UserName;
+        if (!string.IsNullOrEmpty(username) && username != principal.Subject)
+        {
+            if (!Ids.IsValid(username))
+            {
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "the username is not a valid device id", principal);
+                return;
+            }
+
+            if (!principal.MayActAsDevice(username))
+            {
+                Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not act as device '{username}'", principal);
+                return;
+            }
+
+            principal = principal with { ActingDevice = username };
+        }
+
+        if (connect.WillFlag && !AccessPolicy.IsAllowed(principal, AccessAction.Will, connect.WillTopic))
+        {
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not set a will on '{connect.WillTopic}'", principal);
+            return;
+        }
+
+        var clientId = string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId;
+        if (string.IsNullOrEmpty(clientId))
+        {
+            // MQTT 3.1.1: an empty client id is only allowed with a clean session (ObservedChannel assigns one then).
+            Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "an empty client id needs a clean session", principal);
+            return;
+        }
+
+        if (!registry.TryClaim(clientId, principal.SessionOwnerKey, SessionExists))
+        {
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", principal);
+            return;
+        }
+
+        var connection = new MqttConnection(clientId, principal, channel);
+        channel.Connection = connection;
+        registry.Accept(connection);
+    }
+
+    Task OnConnectedAsync(ClientConnectedEventArgs e)
+    {
+        // MQTTnet drops session items set during validation when it resumes a session: attach them here.
+        if (!registry.TryTakeAccepted(e.ClientId, out var connection))
+        {
+            return Task.CompletedTask;
+        }
+
+        e.SessionItems[MqttConnection.SessionItemKey] = connection;
+        registry.SetLive(connection);
+        connection.ScheduleExpiry(_time, OnTokenExpired);
+        var p = connection.Principal;
+        LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
+    public void OnChannelClosed(ObservedChannel channel)
+    {
+        if (channel.Connection is not { } connection)
+        {
+            return;
+        }
+
+        registry.Remove(connection);
+        connection.Dispose();
+        LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+    }
+
+    Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        if (e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection connection &&
+            AccessPolicy.IsAllowed(connection.Principal, AccessAction.Subscribe, filter))
+        {
+            LogSubscribed(e.ClientId, filter);
+            return Task.CompletedTask;
+        }
+
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        e.ReasonString = "not authorized";
+        LogSubscriptionRefused(e.ClientId, filter.TrimStart(MqttConnection.ForbiddenMark));
+        return Task.CompletedTask;
+    }
+
+    Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
+        {
+            return Task.CompletedTask; // Published by the server itself.
+        }
+
+        var topic = e.ApplicationMessage.Topic;
+        if (e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection connection)
+        {
+            // After the connection stopped reading, the only message MQTTnet still publishes for it is its will.
+            var action = connection.Channel.ReceiveEnded ? AccessAction.Will : AccessAction.Publish;
+            if (AccessPolicy.IsAllowed(connection.Principal, action, topic))
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        e.Response.ReasonString = "not authorized";
+        LogPublishRefused(e.ClientId, topic);
+        return Task.CompletedTask;
+    }
+
+    Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
+    {
+        if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
+        {
+            registry.Release(e.Id, connection.Principal.SessionOwnerKey);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    void OnTokenExpired(MqttConnection connection)
+    {
+        if (!registry.IsLive(connection) || _server is not { } server)
+        {
+            return;
+        }
+
+        connection.EndBy(EndReason.TokenExpired);
+        _ = server.DisconnectClientAsync(connection.ClientId, MqttDisconnectReasonCode.MaximumConnectTime);
+    }
+
+    bool SessionExists(string clientId)
+    {
+        try
+        {
+            return _server?.GetSessionAsync(clientId).GetAwaiter().GetResult() is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string reason, Principal? principal = null)
+    {
+        e.ReasonCode = code;
+        e.ReasonString = reason;
+        LogRefused(e.ClientId, principal?.Tenant, principal?.Subject, (int)code, reason, e.RemoteEndPoint?.ToString());
+    }
+
+    [LoggerMessage(LogLevel.Information, "MQTT connected {ClientId} tenant={Tenant} sub={Subject} role={Role} device={Device} protocol={Protocol} from {Endpoint}")]
+    partial void LogConnected(string clientId, string tenant, string subject, Role role, string? device, string protocol, string? endpoint);
+
+    [LoggerMessage(LogLevel.Information, "MQTT disconnected {ClientId} tenant={Tenant} sub={Subject} reason={Reason}")]
+    partial void LogDisconnected(string clientId, string tenant, string subject, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connect refused {ClientId} tenant={Tenant} sub={Subject} code=0x{Code:X2}: {Reason} from {Endpoint}")]
+    partial void LogRefused(string clientId, string? tenant, string? subject, int code, string reason, string? endpoint);
+
+    [LoggerMessage(LogLevel.Information, "MQTT subscribed {ClientId} {Filter}")]
+    partial void LogSubscribed(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}")]
+    partial void LogSubscriptionRefused(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}")]
+    partial void LogPublishRefused(string clientId, string topic);
+}

@@ -1,0 +1,59 @@
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Identity;
+using MQTTnet.Packets;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>One accepted MQTT connection: who it is, and how it ended.</summary>
+public sealed class MqttConnection(string clientId, Principal principal, ObservedChannel channel) : IDisposable
+{
+    /// <summary>Session-item key under which the current connection of a session is kept.</summary>
+    public const string SessionItemKey = "cw.connection";
+
+    /// <summary>Prefix that turns a forbidden <c>$share/…</c> filter into one the subscription check refuses.</summary>
+    internal const char ForbiddenMark = '\0';
+
+    int _endedBy; // 0 = not ended by the server, else EndReason + 1
+    ITimer? _expiry;
+
+    public string ClientId { get; } = clientId;
+    public Principal Principal { get; } = principal;
+    public ObservedChannel Channel { get; } = channel;
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Records that the server ends this connection, so its end is reported with that reason.</summary>
+    public void EndBy(EndReason reason) => Interlocked.CompareExchange(ref _endedBy, (int)reason + 1, 0);
+
+    public EndReason EndReason => Volatile.Read(ref _endedBy) is > 0 and var by
+        ? (EndReason)(by - 1)
+        : Channel.ReceivedDisconnect ? EndReason.Clean : EndReason.NetworkError;
+
+    public void ScheduleExpiry(TimeProvider time, Action<MqttConnection> onExpired)
+    {
+        var due = Principal.ExpiresAt - time.GetUtcNow();
+        if (due > TimeSpan.FromDays(30))
+        {
+            return; // Timers cannot wait that long; such a token outlives any realistic connection.
+        }
+
+        _expiry = time.CreateTimer(_ => onExpired(this), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// MQTTnet answers every <c>$share/</c> filter itself (0x9E) before any interceptor runs; a forbidden one must be
+    /// refused as not authorized instead, so it is marked here and refused by the subscription check.
+    /// </summary>
+    internal void MarkForbiddenSharedSubscriptions(MqttSubscribePacket subscribe)
+    {
+        foreach (var filter in subscribe.TopicFilters)
+        {
+            if (filter.Topic is { } topic && topic.StartsWith("$share/", StringComparison.Ordinal) &&
+                !AccessPolicy.IsAllowed(Principal, AccessAction.Subscribe, topic))
+            {
+                filter.Topic = ForbiddenMark + topic;
+            }
+        }
+    }
+
+    public void Dispose() => _expiry?.Dispose();
+}
