@@ -1,0 +1,166 @@
+using System.Text;
+using CreatiWall.Broker.Identity;
+using Microsoft.Extensions.Options;
+
+namespace CreatiWall.Tests.Identity;
+
+public sealed class TokenValidatorTests
+{
+    const string Secret = "unit-test-secret-0123456789abcdef-xyz";
+    static readonly JwtOptions Jwt = new() { Secret = Secret };
+    readonly TokenIssuer _issuer = new(Options.Create(Jwt));
+    readonly TokenValidator _validator = new(Options.Create(Jwt));
+
+    [Fact]
+    public async Task A_valid_token_gives_its_claims()
+    {
+        var result = await _validator.ValidateAsync(_issuer.Issue("t1", "alice", Role.User, ["d1", "d2"]));
+
+        Assert.True(result.IsValid);
+        Assert.Equal(("t1", "alice", Role.User), (result.Principal!.Tenant, result.Principal.Subject, result.Principal.Role));
+        Assert.Equal(["d1", "d2"], result.Principal.Devices.Order());
+        Assert.Null(result.Principal.ActingDevice);
+    }
+
+    [Fact]
+    public async Task A_device_token_acts_as_its_device_and_the_role_defaults_to_user()
+    {
+        var device = await _validator.ValidateAsync(_issuer.Issue("t1", "screen-1", Role.Device));
+        var noRole = await _validator.ValidateAsync(Sign(Payload(("role", null))));
+
+        Assert.Equal("screen-1", device.Principal!.ActingDevice);
+        Assert.Equal(Role.User, noRole.Principal!.Role);
+    }
+
+    [Fact]
+    public async Task Ops_may_have_the_all_tenants_wildcard_but_nobody_else()
+    {
+        Assert.True((await _validator.ValidateAsync(_issuer.Issue("*", "watcher", Role.Ops))).IsValid);
+        Assert.Equal(TokenProblem.InvalidId, (await _validator.ValidateAsync(_issuer.Issue("*", "alice", Role.Admin))).Problem);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_secret_is_refused()
+    {
+        var other = new TokenIssuer(Options.Create(new JwtOptions { Secret = "another-secret-0123456789abcdef-0123" }));
+        Assert.Equal(TokenProblem.BadSignature, (await _validator.ValidateAsync(other.Issue("t1", "alice", Role.User))).Problem);
+    }
+
+    [Fact]
+    public async Task An_unsigned_alg_none_token_is_refused()
+    {
+        var header = B64("""{"alg":"none","typ":"JWT"}""");
+        var token = $"{header}.{B64(Payload())}.";
+        var result = await _validator.ValidateAsync(token);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problem, new[] { TokenProblem.Unsigned, TokenProblem.BadSignature });
+    }
+
+    [Fact]
+    public async Task A_token_with_a_tampered_payload_is_refused()
+    {
+        var parts = _issuer.Issue("t1", "alice", Role.User).Split('.');
+        var forged = $"{parts[0]}.{B64(Payload(("role", "admin")))}.{parts[2]}";
+        Assert.Equal(TokenProblem.BadSignature, (await _validator.ValidateAsync(forged)).Problem);
+    }
+
+    [Fact]
+    public async Task Expiry_is_honoured_with_30_seconds_of_clock_skew()
+    {
+        var withinSkew = _issuer.Issue("t1", "alice", Role.User, lifetime: TimeSpan.FromSeconds(-20));
+        var expired = _issuer.Issue("t1", "alice", Role.User, lifetime: TimeSpan.FromSeconds(-45));
+
+        Assert.True((await _validator.ValidateAsync(withinSkew)).IsValid);
+        Assert.Equal(TokenProblem.Expired, (await _validator.ValidateAsync(expired)).Problem);
+    }
+
+    [Fact]
+    public async Task A_token_not_valid_yet_is_refused()
+    {
+        var token = _issuer.Issue("t1", "alice", Role.User, lifetime: TimeSpan.FromHours(2), notBefore: DateTimeOffset.UtcNow.AddMinutes(10));
+        Assert.Equal(TokenProblem.NotYetValid, (await _validator.ValidateAsync(token)).Problem);
+    }
+
+    [Fact]
+    public async Task A_token_without_exp_is_refused()
+    {
+        var payload = """{"sub":"alice","tenant":"t1"}""";
+        Assert.False((await _validator.ValidateAsync(Sign(payload))).IsValid);
+    }
+
+    [Theory]
+    [InlineData("tenant", null, TokenProblem.MissingTenant)]
+    [InlineData("tenant", "", TokenProblem.MissingTenant)]
+    [InlineData("tenant", "t/1", TokenProblem.InvalidId)]
+    [InlineData("tenant", "+", TokenProblem.InvalidId)]
+    [InlineData("sub", "a#b", TokenProblem.InvalidId)]
+    [InlineData("sub", "-leading-dash", TokenProblem.InvalidId)]
+    [InlineData("role", "root", TokenProblem.UnknownRole)]
+    public async Task Claims_outside_the_contract_are_refused(string claim, string? value, TokenProblem problem) =>
+        Assert.Equal(problem, (await _validator.ValidateAsync(Sign(Payload((claim, value))))).Problem);
+
+    [Fact]
+    public async Task A_device_list_with_an_invalid_id_is_refused()
+    {
+        var payload = Payload().Replace("\"sub\"", "\"devices\":[\"d1\",\"cw/#\"],\"sub\"");
+        Assert.Equal(TokenProblem.InvalidId, (await _validator.ValidateAsync(Sign(payload))).Problem);
+    }
+
+    [Fact]
+    public async Task Issuer_and_audience_are_checked_when_configured()
+    {
+        var strict = new JwtOptions { Secret = Secret, Issuer = "cms", Audience = "screens" };
+        var validator = new TokenValidator(Options.Create(strict));
+
+        Assert.True((await validator.ValidateAsync(new TokenIssuer(Options.Create(strict)).Issue("t1", "a", Role.User))).IsValid);
+        Assert.Equal(TokenProblem.WrongIssuer, (await validator.ValidateAsync(new TokenIssuer(Options.Create(new JwtOptions { Secret = Secret, Issuer = "other", Audience = "screens" })).Issue("t1", "a", Role.User))).Problem);
+        Assert.Equal(TokenProblem.WrongAudience, (await validator.ValidateAsync(new TokenIssuer(Options.Create(new JwtOptions { Secret = Secret, Issuer = "cms", Audience = "other" })).Issue("t1", "a", Role.User))).Problem);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not-a-jwt")]
+    [InlineData("a.b.c")]
+    public async Task Garbage_is_refused(string? token) =>
+        Assert.False((await _validator.ValidateAsync(token)).IsValid);
+
+    [Fact]
+    public async Task An_oversized_token_is_refused_without_parsing() =>
+        Assert.Equal(TokenProblem.Malformed, (await _validator.ValidateAsync(new string('a', TokenValidator.MaxTokenBytes + 1))).Problem);
+
+    static string Payload(params (string Claim, string? Value)[] overrides)
+    {
+        var claims = new Dictionary<string, object?>
+        {
+            ["sub"] = "alice",
+            ["tenant"] = "t1",
+            ["role"] = "user",
+            ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+        };
+        foreach (var (claim, value) in overrides)
+        {
+            if (value is null)
+            {
+                claims.Remove(claim);
+            }
+            else
+            {
+                claims[claim] = value;
+            }
+        }
+
+        return System.Text.Json.JsonSerializer.Serialize(claims);
+    }
+
+    static string Sign(string payload)
+    {
+        var unsigned = $"{B64("""{"alg":"HS256","typ":"JWT"}""")}.{B64(payload)}";
+        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(Secret));
+        return $"{unsigned}.{Base64Url(hmac.ComputeHash(Encoding.ASCII.GetBytes(unsigned)))}";
+    }
+
+    static string B64(string json) => Base64Url(Encoding.UTF8.GetBytes(json));
+
+    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using CreatiWall.Broker.Identity;
+using Microsoft.Extensions.Options;
+
+namespace CreatiWall.Tests.Support;
+
+/// <summary>
+/// The real Api host (REST, MQTT over TCP and WebSocket) started as a child process on free loopback ports,
+/// in the Production environment, one per test class or collection.
+/// </summary>
+public class BrokerHost : IAsyncLifetime
+{
+    public const string Secret = "tests-only-secret-0123456789abcdef-0123456789";
+
+    ChildProcess? _process;
+
+    public int HttpPort { get; } = Ports.Free();
+    public int MqttPort { get; } = Ports.Free();
+    public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
+    public string WebSocketUri => $"ws://127.0.0.1:{HttpPort}/mqtt";
+    public HttpClient Http { get; private set; } = null!;
+    public TokenIssuer Tokens { get; } = new(Options.Create(new JwtOptions { Secret = Secret }));
+
+    /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
+    public string Logs => _process?.Output ?? "";
+
+    /// <summary>Extra configuration for a subclass's host.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public string Token(string tenant, string subject, Role role = Role.User, string[]? devices = null, TimeSpan? lifetime = null) =>
+        Tokens.Issue(tenant, subject, role, devices, lifetime);
+
+    public async Task InitializeAsync()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["JWT_SECRET"] = Secret,
+            ["Mqtt__TcpPort"] = MqttPort.ToString(),
+        };
+        foreach (var (key, value) in Settings)
+        {
+            environment[key] = value;
+        }
+
+        _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", BaseUrl], environment, Path.GetDirectoryName(RepoPaths.ApiDll));
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        await WaitUntilReadyAsync();
+    }
+
+    async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Logs}");
+            }
+
+            try
+            {
+                var response = await Http.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<Dictionary<string, string>>())?["status"] == "ready")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The host did not become ready:\n{Logs}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedHost : ICollectionFixture<BrokerHost>
+{
+    public const string Name = "shared host";
+}
