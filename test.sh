@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need, builds, tests,
+# and ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need_debian() { # package, command it provides
+  command -v "$2" >/dev/null 2>&1 && return 0
+  echo "test.sh: installing Debian package $1" >&2
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "$1" >/dev/null
+}
+need_debian mosquitto-clients mosquitto_sub || { echo "test.sh: could not install mosquitto-clients" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; skipped=0; status=0
+log=$(mktemp)
+
+if ! dotnet build CreatiWall.Mqtt.sln -c Debug -nologo -v q > "$log" 2>&1; then
+  cat "$log"; echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+dotnet test CreatiWall.Mqtt.sln -c Debug --no-build -nologo 2>&1 | tee "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# VSTest prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
+rm -f "$log"
+
+[ "$passed" -gt 0 ] || status=1
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
