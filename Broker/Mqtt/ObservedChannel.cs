@@ -12,6 +12,13 @@ namespace CreatiWall.Broker.Mqtt;
 /// </summary>
 public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAdapter
 {
+    /// <summary>How long a client may take to close the connection after the server sent it DISCONNECT.</summary>
+    static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(1);
+
+    readonly CancellationTokenSource _receiveCancel = new();
+    CancellationToken _forwarded;
+    CancellationTokenRegistration _forwarding;
+    volatile bool _sentDisconnect;
     int _ended;
 
     /// <summary>The CONNECT packet, once received.</summary>
@@ -44,10 +51,11 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
     {
+        ForwardCancellation(cancellationToken);
         MqttPacket? packet;
         try
         {
-            packet = await inner.ReceivePacketAsync(cancellationToken).ConfigureAwait(false);
+            packet = await inner.ReceivePacketAsync(_receiveCancel.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -77,12 +85,57 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
 
     public void ResetStatistics() => inner.ResetStatistics();
 
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) => inner.SendPacketAsync(packet, cancellationToken);
+    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    {
+        if (packet is MqttDisconnectPacket)
+        {
+            _sentDisconnect = true;
+        }
+
+        return inner.SendPacketAsync(packet, cancellationToken);
+    }
 
     public void Dispose()
     {
         MarkEnded();
+        _forwarding.Dispose();
+        _receiveCancel.Dispose();
         inner.Dispose();
+    }
+
+    /// <summary>
+    /// MQTTnet stops a connection by cancelling the pending read right after sending DISCONNECT; the transport then
+    /// aborts and may drop the DISCONNECT (0x8E, 0x98, 0xA0) before it left. After a DISCONNECT the read is cancelled
+    /// only once the client had time to close the connection itself, as MQTT 5 requires it to.
+    /// </summary>
+    void ForwardCancellation(CancellationToken token)
+    {
+        if (token == _forwarded)
+        {
+            return;
+        }
+
+        _forwarding.Dispose();
+        _forwarded = token;
+        _forwarding = token.Register(static state =>
+        {
+            var channel = (ObservedChannel)state!;
+            try
+            {
+                if (channel._sentDisconnect)
+                {
+                    channel._receiveCancel.CancelAfter(DisconnectGrace);
+                }
+                else
+                {
+                    channel._receiveCancel.Cancel();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // the connection is already gone
+            }
+        }, this);
     }
 
     void OnConnect(MqttConnectPacket connect)
