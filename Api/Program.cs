@@ -1,8 +1,12 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Cli;
+using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
 using CreatiWall.Api.Logging;
 using CreatiWall.Api.Mqtt;
+using CreatiWall.Api.OpenApi;
+using CreatiWall.Api.RateLimiting;
+using CreatiWall.Api.Realtime;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -12,18 +16,28 @@ if (TokenCommand.Find(args) is { } token)
 }
 
 var builder = WebApplication.CreateBuilder(args);
-
 builder.AddLogging();
+builder.AddErrorHandling();
 builder.AddJwt();
+builder.AddBearerAuthentication();
+builder.AddRateLimiting();
 builder.AddMqttBroker();
+builder.AddRealtime();
+builder.AddApiDocs();
 
 try
 {
     var app = builder.Build();
     app.UseSerilogRequestLogging();
+    app.UseErrorHandling();
     app.UseWebSockets();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
     app.MapHealth();
     app.MapMqtt();
+    app.MapRealtime();
+    app.MapApiDocs();
     await app.RunAsync();
     return 0;
 }

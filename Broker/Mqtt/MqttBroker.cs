@@ -11,7 +11,12 @@ namespace CreatiWall.Broker.Mqtt;
 /// Authentication and access control for an MQTTnet server: CONNECT validation, client-id ownership,
 /// subscribe/publish/will checks, token expiry. Knows nothing of the transport or of HTTP.
 /// </summary>
-public sealed partial class MqttBroker(TokenValidator tokens, ConnectionRegistry registry, ILogger<MqttBroker> logger, TimeProvider? time = null)
+public sealed partial class MqttBroker(
+    TokenValidator tokens,
+    ConnectionRegistry registry,
+    SubscriptionIndex subscriptions,
+    ILogger<MqttBroker> logger,
+    TimeProvider? time = null)
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
     MqttServer? _server;
@@ -26,6 +31,16 @@ public sealed partial class MqttBroker(TokenValidator tokens, ConnectionRegistry
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.SessionDeletedAsync += OnSessionDeletedAsync;
+        server.ClientSubscribedTopicAsync += e =>
+        {
+            subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
+            return Task.CompletedTask;
+        };
+        server.ClientUnsubscribedTopicAsync += e =>
+        {
+            subscriptions.Remove(e.ClientId, e.TopicFilter);
+            return Task.CompletedTask;
+        };
     }
 
     async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
@@ -85,6 +100,11 @@ public sealed partial class MqttBroker(TokenValidator tokens, ConnectionRegistry
         {
             Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", principal);
             return;
+        }
+
+        if (e.CleanSession != false)
+        {
+            subscriptions.Clear(clientId);
         }
 
         var connection = new MqttConnection(clientId, principal, channel);
@@ -169,6 +189,8 @@ public sealed partial class MqttBroker(TokenValidator tokens, ConnectionRegistry
         {
             registry.Release(e.Id, connection.Principal.SessionOwnerKey);
         }
+
+        subscriptions.Clear(e.Id);
 
         return Task.CompletedTask;
     }

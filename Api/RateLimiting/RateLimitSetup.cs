@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using CreatiWall.Api.Auth;
+using Microsoft.Extensions.Options;
+
+namespace CreatiWall.Api.RateLimiting;
+
+/// <summary>Configuration section <c>RateLimit</c>: requests per caller (tenant and sub) per window.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimit";
+
+    [Range(1, 1_000_000)]
+    public int PermitLimit { get; set; } = 600;
+
+    [Range(1, 3600)]
+    public int WindowSeconds { get; set; } = 60;
+}
+
+public static class RateLimitSetup
+{
+    public const string PerCaller = "per-caller";
+
+    public static WebApplicationBuilder AddRateLimiting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PerCaller, http =>
+            {
+                var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                var key = http.User.Identity?.IsAuthenticated == true ? $"{http.Caller().Tenant}/{http.Caller().Subject}" : "anonymous";
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.PermitLimit,
+                    Window = TimeSpan.FromSeconds(options.WindowSeconds),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,120 @@
+using CreatiWall.Api.Auth;
+using CreatiWall.Api.Errors;
+using CreatiWall.Api.Mqtt;
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Mqtt;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CreatiWall.Api.Realtime;
+
+public static class ConnectionEndpoints
+{
+    /// <summary>Checks the requested device and channels and says how to connect: URLs, username, client id, topics.</summary>
+    public static Results<Ok<ApiResponse<ConnectResponse>>, JsonHttpResult<ApiError>> ConnectAsync(
+        ConnectRequest request, HttpContext http, IOptions<MqttOptions> mqtt)
+    {
+        var caller = http.Caller();
+        var device = request.DeviceId ?? caller.ActingDevice;
+        if (device is not null)
+        {
+            if (!Ids.IsValid(device))
+            {
+                return Reply.BadRequest("deviceId", $"must match {Ids.Pattern}");
+            }
+
+            if (!caller.MayActAsDevice(device))
+            {
+                return Reply.Forbidden($"you may not connect as device '{device}'");
+            }
+
+            caller = caller with { ActingDevice = device };
+        }
+
+        var channels = request.Channels?.ToList() ?? DefaultChannels(caller);
+        var topics = new List<string>();
+        foreach (var channel in channels)
+        {
+            if (channel.StartsWith("tenant:", StringComparison.Ordinal) && channel != Channels.Tenant(caller.Tenant))
+            {
+                return Reply.Forbidden($"'{channel}' is another tenant's channel");
+            }
+
+            if (!Channels.TryGetTopic(caller.Tenant, channel, out var topic, out var error))
+            {
+                return Reply.BadRequest("channels", error);
+            }
+
+            if (!AccessPolicy.IsAllowed(caller, AccessAction.Subscribe, topic))
+            {
+                return Reply.Forbidden($"you may not subscribe to channel '{channel}'");
+            }
+
+            topics.Add(topic);
+        }
+
+        if (device is not null)
+        {
+            topics.Add(Topics.DeviceLayout(caller.Tenant, device));
+        }
+
+        var options = mqtt.Value;
+        var host = http.Request.Host.Host;
+        var scheme = http.Request.IsHttps ? "wss" : "ws";
+        var connectionId = device ?? $"{caller.Subject}-{Guid.NewGuid().ToString("N")[..8]}";
+        var endpoints = new MqttEndpoints(
+            $"{scheme}://{http.Request.Host}{options.WebSocketPath}",
+            host,
+            options.TcpPort == 0 ? null : options.TcpPort,
+            device ?? "",
+            topics);
+        return Reply.Ok(new ConnectResponse(connectionId, channels, endpoints));
+    }
+
+    /// <summary>Ends a live connection: one's own, or (admins) any of the tenant's. Other tenants' look absent.</summary>
+    public static async Task<Results<Ok<ApiResponse<DisconnectResponse>>, JsonHttpResult<ApiError>>> DisconnectAsync(
+        DisconnectRequest request, HttpContext http, ConnectionRegistry connections, MqttServer server)
+    {
+        var caller = http.Caller();
+        if (string.IsNullOrEmpty(request.ConnectionId) || request.ConnectionId.Length > 256)
+        {
+            return Reply.BadRequest("connectionId", "must be the MQTT client id of a live connection");
+        }
+
+        if (!connections.TryGetLive(request.ConnectionId, out var connection) ||
+            connection.Principal.Tenant != caller.Tenant ||
+            (request.DeviceId is not null && connection.Principal.ActingDevice != request.DeviceId))
+        {
+            return Reply.NotFound($"no live connection '{request.ConnectionId}'");
+        }
+
+        var own = connection.Principal.Subject == caller.Subject && connection.Principal.Role == caller.Role;
+        if (!own && caller.Role != Role.Admin)
+        {
+            return Reply.Forbidden("you may end only your own connections");
+        }
+
+        connection.EndBy(EndReason.Kicked);
+        await server.DisconnectClientAsync(connection.ClientId, MqttDisconnectReasonCode.AdministrativeAction);
+        return Reply.Ok(new DisconnectResponse(connection.ClientId, true));
+    }
+
+    static List<string> DefaultChannels(Principal caller)
+    {
+        var channels = new List<string> { Channels.Tenant(caller.Tenant) };
+        if (caller.ActingDevice is { } device)
+        {
+            channels.Add(Channels.Device(device));
+        }
+        else if (caller.Role is Role.User or Role.Admin)
+        {
+            channels.Add(Channels.User(caller.Subject));
+        }
+
+        return channels;
+    }
+}

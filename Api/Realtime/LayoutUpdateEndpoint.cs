@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using CreatiWall.Api.Auth;
+using CreatiWall.Api.Errors;
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreatiWall.Api.Realtime;
+
+public static class LayoutUpdateEndpoint
+{
+    public const int MaxDevices = 10_000;
+
+    /// <summary>
+    /// One message id for the whole update; each device gets its own envelope (its own <c>seq</c>) as the retained
+    /// message of its <c>layout</c> topic, stored before the response is sent.
+    /// </summary>
+    public static async Task<Results<Ok<ApiResponse<LayoutUpdateResponse>>, JsonHttpResult<ApiError>>> HandleAsync(
+        LayoutUpdateRequest request, HttpContext http, ServerPublisher publisher, IBrokerStore store)
+    {
+        var caller = http.Caller();
+        if (!Ids.IsValid(request.LayoutId))
+        {
+            return Reply.BadRequest("layoutId", $"must match {Ids.Pattern}");
+        }
+
+        var devices = request.DeviceIds;
+        if (devices is not null)
+        {
+            if (devices.Length is 0 or > MaxDevices)
+            {
+                return Reply.BadRequest("deviceIds", $"must list 1 to {MaxDevices} devices, or be left out for all known devices");
+            }
+
+            if (devices.FirstOrDefault(d => !Ids.IsValid(d)) is { } bad)
+            {
+                return Reply.BadRequest("deviceIds", $"'{bad}' does not match {Ids.Pattern}");
+            }
+
+            if (devices.FirstOrDefault(d => !MayUpdate(caller, d)) is { } foreign)
+            {
+                return Reply.Forbidden($"you may not update device '{foreign}'");
+            }
+        }
+        else
+        {
+            devices = (await store.ListDevicesAsync(caller.Tenant)).Select(d => d.DeviceId).Where(d => MayUpdate(caller, d)).ToArray();
+        }
+
+        var messageId = Envelope.NewId();
+        var data = new JsonObject { ["layoutId"] = request.LayoutId, ["layoutData"] = request.LayoutData?.DeepClone() ?? new JsonObject() };
+        var sender = caller.AsSender();
+        var targets = devices.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var device in targets)
+        {
+            await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), Channels.Device(device),
+                MessageTypes.LayoutUpdate, data.DeepClone(), sender, retain: true, id: messageId);
+            await store.UpdateDeviceAsync(caller.Tenant, device, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
+        }
+
+        return Reply.Ok(new LayoutUpdateResponse(messageId, targets));
+    }
+
+    /// <summary>Whoever may publish on a device's own topic (its owners, admins) may change its layout.</summary>
+    static bool MayUpdate(Principal caller, string device) =>
+        AccessPolicy.IsAllowed(caller, AccessAction.Publish, Topics.Device(caller.Tenant, device));
+}

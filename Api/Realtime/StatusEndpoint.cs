@@ -1,0 +1,31 @@
+using CreatiWall.Api.Auth;
+using CreatiWall.Api.Errors;
+using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreatiWall.Api.Realtime;
+
+public static class StatusEndpoint
+{
+    /// <summary>Live figures of the caller's tenant (all tenants for ops of <c>*</c>).</summary>
+    public static async Task<Ok<ApiResponse<StatusResponse>>> HandleAsync(
+        HttpContext http, ConnectionRegistry connections, SubscriptionIndex subscriptions, IBrokerStore store)
+    {
+        var caller = http.Caller();
+        var tenant = caller.IsAllTenantsOps ? null : caller.Tenant;
+        var live = connections.Live.Where(c => tenant is null || c.Principal.Tenant == tenant).ToList();
+
+        var channels = live
+            .SelectMany(c => subscriptions.Of(c.ClientId).Select(Channels.OfFilter).Distinct().Select(channel => (channel, c.ClientId)))
+            .GroupBy(x => x.channel, StringComparer.Ordinal)
+            .Select(g => new ChannelCount(g.Key, g.Count()))
+            .OrderBy(c => c.Channel, StringComparer.Ordinal)
+            .ToList();
+
+        var devices = await store.ListDevicesAsync(tenant);
+        var online = devices.Count(d => d.Status == DeviceRecord.Online);
+        return Reply.Ok(new StatusResponse(live.Count, channels, new DeviceCounts(online, devices.Count - online)));
+    }
+}

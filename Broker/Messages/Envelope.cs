@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace CreatiWall.Broker.Messages;
+
+/// <summary>Who caused a message, as the server read it from the caller's token.</summary>
+public sealed record Sender(
+    [property: JsonPropertyName("userId")] string? UserId,
+    [property: JsonPropertyName("deviceId")] string? DeviceId);
+
+/// <summary>The contract's message envelope: every message the server publishes is one of these, as UTF-8 JSON.</summary>
+public sealed record Envelope(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("channel")] string Channel,
+    [property: JsonPropertyName("data")] JsonNode? Data,
+    [property: JsonPropertyName("sender")] Sender Sender,
+    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
+    [property: JsonPropertyName("seq")] long Seq)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public byte[] ToUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    public static Envelope? FromUtf8(ReadOnlySpan<byte> utf8) => JsonSerializer.Deserialize<Envelope>(utf8, Json);
+
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
+}
+
+public static class MessageTypes
+{
+    public const string LayoutUpdate = "layout_update";
+    public const string ContentSync = "content_sync";
+    public const string Notification = "notification";
+    public const string DeviceStatus = "device_status";
+}

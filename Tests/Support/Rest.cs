@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace CreatiWall.Tests.Support;
+
+/// <summary>REST calls to the test host with a bearer token, answers parsed as JSON.</summary>
+public static class Rest
+{
+    public sealed record Reply(HttpStatusCode Status, JsonElement Body)
+    {
+        public JsonElement Data => Body.GetProperty("data");
+
+        public string ErrorMessage => Body.GetProperty("error").GetProperty("message").GetString()!;
+
+        public string ErrorCode => Body.GetProperty("error").GetProperty("code").GetString()!;
+    }
+
+    public static Task<Reply> PostAsync(this BrokerHost host, string path, string? token, object body) =>
+        host.SendAsync(HttpMethod.Post, path, token, JsonContent.Create(body));
+
+    public static Task<Reply> PostRawAsync(this BrokerHost host, string path, string? token, string json) =>
+        host.SendAsync(HttpMethod.Post, path, token, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public static Task<Reply> GetAsync(this BrokerHost host, string path, string? token) =>
+        host.SendAsync(HttpMethod.Get, path, token, null);
+
+    static async Task<Reply> SendAsync(this BrokerHost host, HttpMethod method, string path, string? token, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return new Reply(response.StatusCode, body);
+    }
+}
