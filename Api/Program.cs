@@ -1,5 +1,6 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Cli;
+using CreatiWall.Api.Devices;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
 using CreatiWall.Api.Logging;
@@ -37,6 +38,7 @@ try
     app.MapHealth();
     app.MapMqtt();
     app.MapRealtime();
+    app.MapDevices();
     app.MapApiDocs();
     await app.RunAsync();
     return 0;

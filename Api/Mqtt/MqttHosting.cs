@@ -1,4 +1,5 @@
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Presence;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ public static class MqttHosting
 
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<MqttBroker>();
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddSingleton<LayoutAcks>();
         builder.Services.AddSingleton<MqttListener>();
         builder.Services.AddSingleton<IMqttServerAdapter>(sp => sp.GetRequiredService<MqttListener>());
         builder.Services.AddHostedMqttServerWithServices(server =>

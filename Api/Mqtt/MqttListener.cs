@@ -14,9 +14,12 @@ namespace CreatiWall.Api.Mqtt;
 /// <see cref="ObservedChannel"/> so the broker sees CONNECT, DISCONNECT and the end of every connection.
 /// Replaces MQTTnet's MqttConnectionHandler, which it mirrors.
 /// </summary>
-public sealed class MqttListener(MqttBroker broker) : ConnectionHandler, IMqttServerAdapter
+public sealed class MqttListener(IServiceProvider services) : ConnectionHandler, IMqttServerAdapter
 {
     MqttServerOptions? _options;
+
+    // Resolved on first use: the broker publishes through the MQTT server, which is built with this listener.
+    MqttBroker Broker => field ??= services.GetRequiredService<MqttBroker>();
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
@@ -40,7 +43,7 @@ public sealed class MqttListener(MqttBroker broker) : ConnectionHandler, IMqttSe
         }
         finally
         {
-            broker.OnChannelClosed(channel);
+            await Broker.OnChannelClosedAsync(channel);
         }
     }
 

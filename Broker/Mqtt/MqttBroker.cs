@@ -1,5 +1,6 @@
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Presence;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -15,6 +16,8 @@ public sealed partial class MqttBroker(
     TokenValidator tokens,
     ConnectionRegistry registry,
     SubscriptionIndex subscriptions,
+    PresenceTracker presence,
+    LayoutAcks acks,
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
@@ -112,12 +115,12 @@ public sealed partial class MqttBroker(
         registry.Accept(connection);
     }
 
-    Task OnConnectedAsync(ClientConnectedEventArgs e)
+    async Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         // MQTTnet drops session items set during validation when it resumes a session: attach them here.
         if (!registry.TryTakeAccepted(e.ClientId, out var connection))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         e.SessionItems[MqttConnection.SessionItemKey] = connection;
@@ -125,11 +128,11 @@ public sealed partial class MqttBroker(
         connection.ScheduleExpiry(_time, OnTokenExpired);
         var p = connection.Principal;
         LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
-        return Task.CompletedTask;
+        await presence.OnlineAsync(connection);
     }
 
     /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
-    public void OnChannelClosed(ObservedChannel channel)
+    public async Task OnChannelClosedAsync(ObservedChannel channel)
     {
         if (channel.Connection is not { } connection)
         {
@@ -139,6 +142,7 @@ public sealed partial class MqttBroker(
         registry.Remove(connection);
         connection.Dispose();
         LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+        await presence.OfflineAsync(connection);
     }
 
     Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
@@ -158,11 +162,11 @@ public sealed partial class MqttBroker(
         return Task.CompletedTask;
     }
 
-    Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
         if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
         {
-            return Task.CompletedTask; // Published by the server itself.
+            return; // Published by the server itself.
         }
 
         var topic = e.ApplicationMessage.Topic;
@@ -172,7 +176,8 @@ public sealed partial class MqttBroker(
             var action = connection.Channel.ReceiveEnded ? AccessAction.Will : AccessAction.Publish;
             if (AccessPolicy.IsAllowed(connection.Principal, action, topic))
             {
-                return Task.CompletedTask;
+                await OnAllowedPublishAsync(e, connection, action);
+                return;
             }
         }
 
@@ -180,7 +185,31 @@ public sealed partial class MqttBroker(
         e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         e.Response.ReasonString = "not authorized";
         LogPublishRefused(e.ClientId, topic);
-        return Task.CompletedTask;
+    }
+
+    async Task OnAllowedPublishAsync(InterceptingPublishEventArgs e, MqttConnection connection, AccessAction action)
+    {
+        if (connection.DeviceKey is not { } device)
+        {
+            return;
+        }
+
+        var message = e.ApplicationMessage;
+        if (action == AccessAction.Will && message.Topic == Topics.DeviceStatus(device.Tenant, device.Device))
+        {
+            if (presence.HasNewerConnection(connection))
+            {
+                e.ProcessPublish = false; // the device is already back: its old will must not say otherwise
+                return;
+            }
+
+            // Delivered as sent, but not kept: the server's offline envelope, published next, is the retained status.
+            message.Retain = false;
+        }
+        else if (message.Topic == Topics.DeviceAck(device.Tenant, device.Device))
+        {
+            await acks.RecordAsync(device.Tenant, device.Device, message.Payload);
+        }
     }
 
     Task OnSessionDeletedAsync(SessionDeletedEventArgs e)

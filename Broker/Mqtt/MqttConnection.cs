@@ -26,7 +26,12 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
 
     public EndReason EndReason => Volatile.Read(ref _endedBy) is > 0 and var by
         ? (EndReason)(by - 1)
-        : Channel.ReceivedDisconnect ? EndReason.Clean : EndReason.NetworkError;
+        : Channel.ReceivedDisconnect ? EndReason.Clean
+        : Channel.KeepaliveExpired ? EndReason.KeepaliveTimeout
+        : EndReason.NetworkError;
+
+    /// <summary>The device this connection acts as, with its tenant; null for a user's or operator's connection.</summary>
+    public (string Tenant, string Device)? DeviceKey => Principal.ActingDevice is { } device ? (Principal.Tenant, device) : null;
 
     public void ScheduleExpiry(TimeProvider time, Action<MqttConnection> onExpired)
     {

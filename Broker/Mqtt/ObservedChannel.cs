@@ -20,6 +20,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
     CancellationTokenRegistration _forwarding;
     volatile bool _sentDisconnect;
     int _ended;
+    long _lastReceivedTicks = Environment.TickCount64;
 
     /// <summary>The CONNECT packet, once received.</summary>
     public MqttConnectPacket? ConnectPacket { get; private set; }
@@ -29,6 +30,13 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
 
     /// <summary>No more packets will be read from this connection (the will, if any, is now due).</summary>
     public bool ReceiveEnded => Volatile.Read(ref _ended) == 1;
+
+    /// <summary>
+    /// The connection ended because the client sent nothing for 1.5 × its keepalive (MQTTnet's monitor stopped it).
+    /// </summary>
+    public bool KeepaliveExpired =>
+        ConnectPacket is { KeepAlivePeriod: > 0 } connect &&
+        Environment.TickCount64 - Volatile.Read(ref _lastReceivedTicks) >= connect.KeepAlivePeriod * 1500L;
 
     /// <summary>The authenticated connection, set when CONNECT was accepted.</summary>
     public MqttConnection? Connection { get; set; }
@@ -63,6 +71,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
             throw;
         }
 
+        Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
         switch (packet)
         {
             case null:

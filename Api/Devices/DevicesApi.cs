@@ -1,0 +1,48 @@
+using CreatiWall.Api.Auth;
+using CreatiWall.Api.Errors;
+using CreatiWall.Api.RateLimiting;
+using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreatiWall.Api.Devices;
+
+public sealed record LayoutRef(string? LayoutId, string? MessageId);
+
+public sealed record AckedLayout(string? LayoutId, string? Status);
+
+public sealed record DeviceView(string Id, string Tenant, string Status, DateTimeOffset Since, string? Reason, LayoutRef? CurrentLayout, AckedLayout? LastAcknowledgedLayout);
+
+public sealed record DevicesResponse(IReadOnlyList<DeviceView> Devices);
+
+public static class DevicesApi
+{
+    /// <summary><c>GET /api/devices</c>: every device the caller's tenant has ever had (ops of <c>*</c>: all tenants).</summary>
+    public static WebApplication MapDevices(this WebApplication app)
+    {
+        app.MapGet("/api/devices", ListAsync)
+            .WithTags("Devices")
+            .WithSummary("The tenant's devices: status, since, reason, current layout, last acknowledged layout.")
+            .RequireAuthorization()
+            .RequireRateLimiting(RateLimitSetup.PerCaller);
+        return app;
+    }
+
+    static async Task<Ok<ApiResponse<DevicesResponse>>> ListAsync(HttpContext http, IBrokerStore store)
+    {
+        var caller = http.Caller();
+        var devices = await store.ListDevicesAsync(caller.IsAllTenantsOps ? null : caller.Tenant);
+        // Like the status topics: everyone in the tenant sees every device, a device only itself.
+        var visible = devices.Where(d => caller.Role != Role.Device || d.DeviceId == caller.Subject);
+        return Reply.Ok(new DevicesResponse(visible.Select(ToView).ToList()));
+    }
+
+    static DeviceView ToView(DeviceRecord d) => new(
+        d.DeviceId,
+        d.Tenant,
+        d.Status,
+        d.Since,
+        d.Reason,
+        d.CurrentLayoutId is null ? null : new LayoutRef(d.CurrentLayoutId, d.CurrentLayoutMessageId),
+        d.AckedLayoutId is null && d.AckedLayoutStatus is null ? null : new AckedLayout(d.AckedLayoutId, d.AckedLayoutStatus));
+}

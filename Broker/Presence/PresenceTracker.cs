@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Storage;
+
+namespace CreatiWall.Broker.Presence;
+
+/// <summary>
+/// Each device's online/offline status: the retained <c>cw/t/devices/d/status</c> envelope and the stored record.
+/// Only the device's newest connection writes it, so an old connection's end never overwrites a newer online.
+/// </summary>
+public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore store, TimeProvider? time = null)
+{
+    readonly TimeProvider _time = time ?? TimeProvider.System;
+    readonly ConcurrentDictionary<(string Tenant, string Device), MqttConnection> _current = new();
+
+    // Serialises each device's presence writes, so the last write is always the newest connection's view.
+    readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    /// <summary>True while <paramref name="connection"/> is the newest connection of its device.</summary>
+    public bool IsCurrent(MqttConnection connection) =>
+        connection.DeviceKey is { } key && _current.TryGetValue(key, out var current) && ReferenceEquals(current, connection);
+
+    /// <summary>The device (tenant, id) has a live connection other than <paramref name="connection"/>.</summary>
+    public bool HasNewerConnection(MqttConnection connection) =>
+        connection.DeviceKey is { } key && _current.TryGetValue(key, out var current) && !ReferenceEquals(current, connection);
+
+    public async Task OnlineAsync(MqttConnection connection)
+    {
+        if (connection.DeviceKey is not { } key)
+        {
+            return;
+        }
+
+        var stripe = Stripe(key);
+        await stripe.WaitAsync();
+        try
+        {
+            _current[key] = connection;
+            await WriteAsync(key, DeviceRecord.Online, null);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    public async Task OfflineAsync(MqttConnection connection)
+    {
+        if (connection.DeviceKey is not { } key)
+        {
+            return;
+        }
+
+        var stripe = Stripe(key);
+        await stripe.WaitAsync();
+        try
+        {
+            if (_current.TryRemove(new KeyValuePair<(string, string), MqttConnection>(key, connection)))
+            {
+                await WriteAsync(key, DeviceRecord.Offline, connection.EndReason.ToContract());
+            }
+
+            // else a newer connection of the device has taken its place: it stays online
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    SemaphoreSlim Stripe((string Tenant, string Device) key) => _stripes[(key.GetHashCode() & int.MaxValue) % _stripes.Length];
+
+    public int OnlineCount(string? tenant) => _current.Keys.Count(k => tenant is null || k.Tenant == tenant);
+
+    public IEnumerable<IGrouping<string, (string Tenant, string Device)>> OnlineByTenant() => _current.Keys.GroupBy(k => k.Tenant);
+
+    async Task WriteAsync((string Tenant, string Device) key, string status, string? reason)
+    {
+        var since = _time.GetUtcNow();
+        await store.UpdateDeviceAsync(key.Tenant, key.Device, d => d with { Status = status, Since = since, Reason = reason });
+        var data = new JsonObject
+        {
+            ["deviceId"] = key.Device,
+            ["status"] = status,
+            ["since"] = since,
+            ["reason"] = reason,
+        };
+        await publisher.PublishAsync(key.Tenant, Topics.DeviceStatus(key.Tenant, key.Device), Channels.Device(key.Device),
+            MessageTypes.DeviceStatus, data, new Sender(null, key.Device), retain: true);
+    }
+}
