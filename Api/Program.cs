@@ -5,6 +5,7 @@ using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
 using CreatiWall.Api.Logging;
 using CreatiWall.Api.Mqtt;
+using CreatiWall.Api.Observability;
 using CreatiWall.Api.OpenApi;
 using CreatiWall.Api.RateLimiting;
 using CreatiWall.Api.Realtime;
@@ -25,6 +26,7 @@ builder.AddRateLimiting();
 builder.AddMqttBroker();
 builder.AddRealtime();
 builder.AddApiDocs();
+builder.AddMetrics();
 
 try
 {
@@ -40,6 +42,7 @@ try
     app.MapRealtime();
     app.MapDevices();
     app.MapApiDocs();
+    app.MapMetrics();
     await app.RunAsync();
     return 0;
 }

@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Presence;
 using Microsoft.AspNetCore.Connections;
@@ -22,6 +23,8 @@ public static class MqttHosting
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<LayoutAcks>();
+        builder.Services.AddSingleton<SysTopics>();
+        builder.Services.AddHostedService<SysTopicsService>();
         builder.Services.AddSingleton<MqttListener>();
         builder.Services.AddSingleton<IMqttServerAdapter>(sp => sp.GetRequiredService<MqttListener>());
         builder.Services.AddHostedMqttServerWithServices(server =>

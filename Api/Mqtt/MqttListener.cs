@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -21,6 +22,8 @@ public sealed class MqttListener(IServiceProvider services) : ConnectionHandler,
     // Resolved on first use: the broker publishes through the MQTT server, which is built with this listener.
     MqttBroker Broker => field ??= services.GetRequiredService<MqttBroker>();
 
+    TrafficCounters Traffic => field ??= services.GetRequiredService<TrafficCounters>();
+
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -36,7 +39,7 @@ public sealed class MqttListener(IServiceProvider services) : ConnectionHandler,
         }
 
         var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
-        using var channel = new ObservedChannel(new MqttConnectionContext(formatter, connection));
+        using var channel = new ObservedChannel(new MqttConnectionContext(formatter, connection), Traffic);
         try
         {
             await handler(channel).ConfigureAwait(false);

@@ -18,4 +18,8 @@ public sealed class MqttOptions
     /// <summary>How long a new connection may take to send CONNECT.</summary>
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often the retained <c>$SYS/broker/...</c> topics are refreshed.</summary>
+    [Range(1, 3600)]
+    public int SysIntervalSeconds { get; set; } = 10;
 }

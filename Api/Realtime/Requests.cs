@@ -26,4 +26,6 @@ public sealed record ChannelCount(string Channel, int Subscribers);
 
 public sealed record DeviceCounts(int Online, int Offline);
 
-public sealed record StatusResponse(int TotalConnections, IReadOnlyList<ChannelCount> Channels, DeviceCounts Devices);
+public sealed record ConnectedUser(string UserId, int Connections);
+
+public sealed record StatusResponse(int TotalConnections, IReadOnlyList<ChannelCount> Channels, DeviceCounts Devices, IReadOnlyList<ConnectedUser> Users);

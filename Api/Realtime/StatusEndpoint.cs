@@ -1,5 +1,6 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
+using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Storage;
@@ -9,7 +10,7 @@ namespace CreatiWall.Api.Realtime;
 
 public static class StatusEndpoint
 {
-    /// <summary>Live figures of the caller's tenant (all tenants for ops of <c>*</c>).</summary>
+    /// <summary>Live figures of the caller's tenant (all tenants for ops of <c>*</c>), with the users connected.</summary>
     public static async Task<Ok<ApiResponse<StatusResponse>>> HandleAsync(
         HttpContext http, ConnectionRegistry connections, SubscriptionIndex subscriptions, IBrokerStore store)
     {
@@ -24,8 +25,16 @@ public static class StatusEndpoint
             .OrderBy(c => c.Channel, StringComparer.Ordinal)
             .ToList();
 
+        // People (browsers, dashboards): connections of users and admins that do not act as a device.
+        var users = live
+            .Where(c => c.Principal is { Role: Role.User or Role.Admin, ActingDevice: null })
+            .GroupBy(c => c.Principal.Subject, StringComparer.Ordinal)
+            .Select(g => new ConnectedUser(g.Key, g.Count()))
+            .OrderBy(u => u.UserId, StringComparer.Ordinal)
+            .ToList();
+
         var devices = await store.ListDevicesAsync(tenant);
         var online = devices.Count(d => d.Status == DeviceRecord.Online);
-        return Reply.Ok(new StatusResponse(live.Count, channels, new DeviceCounts(online, devices.Count - online)));
+        return Reply.Ok(new StatusResponse(live.Count, channels, new DeviceCounts(online, devices.Count - online), users));
     }
 }

@@ -1,5 +1,6 @@
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Presence;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
@@ -18,6 +19,8 @@ public sealed partial class MqttBroker(
     SubscriptionIndex subscriptions,
     PresenceTracker presence,
     LayoutAcks acks,
+    BrokerMetrics metrics,
+    TrafficCounters traffic,
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
@@ -39,6 +42,12 @@ public sealed partial class MqttBroker(
             subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
             return Task.CompletedTask;
         };
+        server.QueuedApplicationMessageOverwrittenAsync += e =>
+        {
+            traffic.MessageDropped();
+            LogDropped(e.ReceiverClientId);
+            return Task.CompletedTask;
+        };
         server.ClientUnsubscribedTopicAsync += e =>
         {
             subscriptions.Remove(e.ClientId, e.TopicFilter);
@@ -50,7 +59,7 @@ public sealed partial class MqttBroker(
     {
         if (e.ChannelAdapter is not ObservedChannel { ConnectPacket: { } connect } channel)
         {
-            Refuse(e, MqttConnectReasonCode.ServerUnavailable, "connection not set up by the broker host");
+            Refuse(e, MqttConnectReasonCode.ServerUnavailable, "connection not set up by the broker host", "internal");
             return;
         }
 
@@ -63,7 +72,7 @@ public sealed partial class MqttBroker(
         var validation = await tokens.ValidateAsync(e.Password).ConfigureAwait(false);
         if (validation.Principal is not { } principal)
         {
-            Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, validation.Describe());
+            Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, validation.Describe(), "token-" + validation.Problem.ToString().ToLowerInvariant());
             return;
         }
 
@@ -72,13 +81,13 @@ public sealed partial class MqttBroker(
         {
             if (!Ids.IsValid(username))
             {
-                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "the username is not a valid device id", principal);
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "the username is not a valid device id", "invalid-username", principal);
                 return;
             }
 
             if (!principal.MayActAsDevice(username))
             {
-                Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not act as device '{username}'", principal);
+                Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not act as device '{username}'", "device-not-allowed", principal);
                 return;
             }
 
@@ -87,7 +96,7 @@ public sealed partial class MqttBroker(
 
         if (connect.WillFlag && !AccessPolicy.IsAllowed(principal, AccessAction.Will, connect.WillTopic))
         {
-            Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not set a will on '{connect.WillTopic}'", principal);
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, $"may not set a will on '{connect.WillTopic}'", "will-not-allowed", principal);
             return;
         }
 
@@ -95,13 +104,13 @@ public sealed partial class MqttBroker(
         if (string.IsNullOrEmpty(clientId))
         {
             // MQTT 3.1.1: an empty client id is only allowed with a clean session (ObservedChannel assigns one then).
-            Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "an empty client id needs a clean session", principal);
+            Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "an empty client id needs a clean session", "empty-client-id", principal);
             return;
         }
 
         if (!registry.TryClaim(clientId, principal.SessionOwnerKey, SessionExists))
         {
-            Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", principal);
+            Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", "client-id-taken", principal);
             return;
         }
 
@@ -247,11 +256,12 @@ public sealed partial class MqttBroker(
         }
     }
 
-    void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string reason, Principal? principal = null)
+    void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string reason, string metricReason, Principal? principal = null)
     {
         e.ReasonCode = code;
         e.ReasonString = reason;
-        LogRefused(e.ClientId, principal?.Tenant, principal?.Subject, (int)code, reason, e.RemoteEndPoint?.ToString());
+        metrics.ConnectRefused(metricReason);
+        LogRefused(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId, principal?.Tenant, principal?.Subject, (int)code, reason, e.RemoteEndPoint?.ToString());
     }
 
     [LoggerMessage(LogLevel.Information, "MQTT connected {ClientId} tenant={Tenant} sub={Subject} role={Role} device={Device} protocol={Protocol} from {Endpoint}")]
@@ -268,6 +278,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}")]
     partial void LogSubscriptionRefused(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped")]
+    partial void LogDropped(string clientId);
 
     [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}")]
     partial void LogPublishRefused(string clientId, string topic);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using CreatiWall.Broker.Metrics;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
@@ -10,7 +11,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// Wraps one transport connection (TCP or WebSocket) so the broker sees what MQTTnet's events hide:
 /// the CONNECT packet (will topic, keepalive), an inbound DISCONNECT, and when reading stopped.
 /// </summary>
-public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAdapter
+public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters traffic) : IMqttChannelAdapter
 {
     /// <summary>How long a client may take to close the connection after the server sent it DISCONNECT.</summary>
     static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(1);
@@ -84,6 +85,9 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
                 ReceivedDisconnect = true;
                 MarkEnded();
                 break;
+            case MqttPublishPacket:
+                traffic.MessageReceived();
+                break;
             case MqttSubscribePacket subscribe:
                 Connection?.MarkForbiddenSharedSubscriptions(subscribe);
                 break;
@@ -96,7 +100,11 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
 
     public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
-        if (packet is MqttDisconnectPacket)
+        if (packet is MqttPublishPacket)
+        {
+            traffic.MessageSent();
+        }
+        else if (packet is MqttDisconnectPacket)
         {
             _sentDisconnect = true;
         }
@@ -107,6 +115,8 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner) : IMqttChannelAda
     public void Dispose()
     {
         MarkEnded();
+        traffic.ConnectionClosed(inner.BytesReceived, inner.BytesSent);
+
         _forwarding.Dispose();
         _receiveCancel.Dispose();
         inner.Dispose();

@@ -97,16 +97,19 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
         await alice.SubscribeAsync($"cw/{t}/broadcast", $"cw/{t}/users/alice");
         await using var bob = await TestClient.ConnectAsync(host, host.Token(t, "bob"));
         await bob.SubscribeAsync($"cw/{t}/broadcast");
+        await using var screen = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device));
         await using var stranger = await TestClient.ConnectAsync(host, host.Token(other, "eve"));
         await stranger.SubscribeAsync($"cw/{other}/broadcast");
 
         var reply = await host.GetAsync("/api/websocket/status", host.Token(t, "alice"));
 
         Assert.Equal(HttpStatusCode.OK, reply.Status);
-        Assert.Equal(2, reply.Data.GetProperty("totalConnections").GetInt32());
+        Assert.Equal(3, reply.Data.GetProperty("totalConnections").GetInt32());
+        Assert.Equal(1, reply.Data.GetProperty("devices").GetProperty("online").GetInt32());
         var channels = reply.Data.GetProperty("channels").EnumerateArray()
             .ToDictionary(c => c.GetProperty("channel").GetString()!, c => c.GetProperty("subscribers").GetInt32());
         Assert.Equal(new Dictionary<string, int> { [$"tenant:{t}"] = 2, ["user:alice"] = 1 }, channels);
+        Assert.Equal(["alice", "bob"], reply.Data.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("userId").GetString()));
 
         var ops = await host.GetAsync("/api/websocket/status", host.Token("*", "watcher", Role.Ops));
         Assert.True(ops.Data.GetProperty("totalConnections").GetInt32() >= 3);

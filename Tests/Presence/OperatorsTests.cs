@@ -1,0 +1,54 @@
+using System.Text;
+using CreatiWall.Broker.Identity;
+using CreatiWall.Tests.Support;
+using MQTTnet;
+
+namespace CreatiWall.Tests.Presence;
+
+/// <summary>$SYS topics for operators and the Prometheus endpoint.</summary>
+[Collection(SharedHost.Name)]
+public sealed class OperatorsTests(BrokerHost host)
+{
+    [Fact]
+    public async Task Operators_read_sys_topics_with_live_figures_and_others_are_refused()
+    {
+        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
+        await using var admin = await TestClient.ConnectAsync(host, host.Token(t, "root", Role.Admin));
+        await using var ops = await TestClient.ConnectAsync(host, host.Token("*", "watcher", Role.Ops));
+
+        Assert.Equal([MqttClientSubscribeResultCode.NotAuthorized], await admin.SubscribeAsync("$SYS/#"));
+        Assert.Equal([MqttClientSubscribeResultCode.GrantedQoS1], await ops.SubscribeAsync("$SYS/#"));
+
+        var seen = new Dictionary<string, string>();
+        var tenantTopic = $"$SYS/broker/tenants/{t}/devices/online";
+        while (!(seen.ContainsKey("$SYS/broker/version") && seen.GetValueOrDefault(tenantTopic) == "1"))
+        {
+            var message = await ops.ReceiveAsync(TimeSpan.FromSeconds(15)); // refreshed every 10 s
+            seen[message.Topic] = TestClient.Text(message);
+        }
+
+        Assert.StartsWith("CreatiWall Realtime", seen["$SYS/broker/version"]);
+        Assert.EndsWith(" seconds", seen["$SYS/broker/uptime"]);
+        Assert.True(int.Parse(seen["$SYS/broker/clients/connected"]) >= 3);
+        Assert.True(long.Parse(seen["$SYS/broker/bytes/received"]) > 0);
+        Assert.True(long.Parse(seen["$SYS/broker/messages/sent"]) >= 0);
+    }
+
+    [Fact]
+    public async Task Metrics_are_exposed_for_prometheus()
+    {
+        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
+        await using var refused = await TestClient.ConnectAsync(host, host.Token(t, "alice", lifetime: TimeSpan.FromMinutes(-5)));
+
+        var text = await host.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("# TYPE cw_mqtt_connections", text);
+        Assert.Matches("cw_mqtt_connects_refused_total\\{[^}]*reason=\"token-expired\"[^}]*\\} [1-9]", text);
+        Assert.Contains("cw_mqtt_messages_received_total", text);
+        Assert.Contains("cw_mqtt_messages_sent_total", text);
+        Assert.Contains("cw_mqtt_messages_dropped_total", text);
+        Assert.Matches($"cw_devices_online\\{{[^}}]*tenant=\"{t}\"[^}}]*\\}} 1", text);
+    }
+}
