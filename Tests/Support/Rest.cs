@@ -21,15 +21,17 @@ public static class Rest
     public static Task<Reply> PostAsync(this BrokerHost host, string path, string? token, object body) =>
         host.SendAsync(HttpMethod.Post, path, token, JsonContent.Create(body));
 
-    public static Task<Reply> PostRawAsync(this BrokerHost host, string path, string? token, string json) =>
-        host.SendAsync(HttpMethod.Post, path, token, new StringContent(json, Encoding.UTF8, "application/json"));
+    /// <summary>Posts <paramref name="json"/> as it is; with <paramref name="expectContinue"/> the body waits for 100 Continue, as curl's does.</summary>
+    public static Task<Reply> PostRawAsync(this BrokerHost host, string path, string? token, string json, bool expectContinue = false) =>
+        host.SendAsync(HttpMethod.Post, path, token, new StringContent(json, Encoding.UTF8, "application/json"), expectContinue);
 
     public static Task<Reply> GetAsync(this BrokerHost host, string path, string? token) =>
         host.SendAsync(HttpMethod.Get, path, token, null);
 
-    static async Task<Reply> SendAsync(this BrokerHost host, HttpMethod method, string path, string? token, HttpContent? content)
+    static async Task<Reply> SendAsync(this BrokerHost host, HttpMethod method, string path, string? token, HttpContent? content, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.ExpectContinue = expectContinue;
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
