@@ -41,6 +41,7 @@ try
     app.MapMqtt();
     app.MapRealtime();
     app.MapDevices();
+    app.MapLayoutUpdates();
     app.MapApiDocs();
     app.MapMetrics();
     await app.RunAsync();

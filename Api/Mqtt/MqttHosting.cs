@@ -31,6 +31,7 @@ public static class MqttHosting
         {
             var mqtt = server.ServiceProvider.GetRequiredService<IOptions<MqttOptions>>().Value;
             server.WithPersistentSessions()
+                .WithMaxPendingMessagesPerClient(mqtt.MaxPendingMessagesPerClient)
                 .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds));
         });
         builder.Services.AddConnections();

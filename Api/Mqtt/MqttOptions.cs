@@ -19,6 +19,13 @@ public sealed class MqttOptions
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Messages queued per client session before the oldest are dropped (counted and logged). A screen's newest layout
+    /// does not depend on it: it is retained and sent again whenever the screen subscribes.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int MaxPendingMessagesPerClient { get; set; } = 1000;
+
     /// <summary>How often the retained <c>$SYS/broker/...</c> topics are refreshed.</summary>
     [Range(1, 3600)]
     public int SysIntervalSeconds { get; set; } = 10;

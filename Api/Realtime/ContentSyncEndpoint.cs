@@ -44,7 +44,7 @@ public static class ContentSyncEndpoint
             ["action"] = request.Action,
             ["data"] = request.Data?.DeepClone() ?? new JsonObject(),
         };
-        var envelope = await publisher.PublishAsync(caller.Tenant, topic, Channels.Tenant(caller.Tenant), MessageTypes.ContentSync, data, caller.AsSender());
+        var envelope = await publisher.PublishAsync(caller.Tenant, topic, Channels.Content(caller.Tenant), MessageTypes.ContentSync, data, caller.AsSender());
         return Reply.Ok(new BroadcastResponse(envelope.Id, topic, envelope.Seq));
     }
 }

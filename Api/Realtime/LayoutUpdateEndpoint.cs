@@ -52,15 +52,22 @@ public static class LayoutUpdateEndpoint
         var messageId = Envelope.NewId();
         var data = new JsonObject { ["layoutId"] = request.LayoutId, ["layoutData"] = request.LayoutData?.DeepClone() ?? new JsonObject() };
         var sender = caller.AsSender();
-        var targets = devices.Distinct(StringComparer.Ordinal).ToList();
-        foreach (var device in targets)
+        var envelopes = new List<(string Device, Envelope Envelope)>();
+        foreach (var device in devices.Distinct(StringComparer.Ordinal))
         {
-            await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), Channels.Device(device),
-                MessageTypes.LayoutUpdate, data.DeepClone(), sender, retain: true, id: messageId);
+            envelopes.Add((device, await publisher.CreateAsync(caller.Tenant, Channels.Device(device), MessageTypes.LayoutUpdate, data.DeepClone(), sender, messageId)));
+        }
+
+        // Tracked as pending before anything is sent, so a fast device's PUBACK or ack always finds its row.
+        await store.AddLayoutDeliveriesAsync(caller.Tenant, messageId, request.LayoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
+        foreach (var (device, envelope) in envelopes)
+        {
+            // Retained: stored (durably, one row per device) before PublishAsync returns, so before the 2xx.
+            await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), envelope, retain: true);
             await store.UpdateDeviceAsync(caller.Tenant, device, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
         }
 
-        return Reply.Ok(new LayoutUpdateResponse(messageId, targets));
+        return Reply.Ok(new LayoutUpdateResponse(messageId, envelopes.Select(e => e.Device).ToList()));
     }
 
     /// <summary>Whoever may publish on a device's own topic (its owners, admins) may change its layout.</summary>

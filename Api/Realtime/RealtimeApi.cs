@@ -24,6 +24,8 @@ public static class RealtimeApi
         group.MapPost("/connect", ConnectionEndpoints.ConnectAsync).WithSummary("What a client needs to connect over MQTT.");
         group.MapPost("/disconnect", ConnectionEndpoints.DisconnectAsync).WithSummary("End a live MQTT connection (MQTT 5: DISCONNECT 0x98).");
         group.MapGet("/status", StatusEndpoint.HandleAsync).WithSummary("Live connections, subscribers per channel, devices online and offline.");
+        group.MapGet("/history", HistoryEndpoint.HandleAsync).WithSummary("Envelopes of a channel after a seq, to catch up after a disconnect.")
+            .WithMetadata(Failure(StatusCodes.Status410Gone));
         return app;
     }
 

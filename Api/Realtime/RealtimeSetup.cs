@@ -25,7 +25,13 @@ public static class RealtimeSetup
             .Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IBrokerStore, MemoryStore>();
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
+            .Validate(o => o.HistoryMaxMessages is >= 1 and <= 1_000_000, "Storage:HistoryMaxMessages must be between 1 and 1000000.")
+            .Validate(o => o.HistoryMaxAgeHours is >= 1 and <= 24 * 365, "Storage:HistoryMaxAgeHours must be between 1 and 8760.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
         builder.Services.AddSingleton<ServerPublisher>();
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.WebHost.ConfigureKestrel(kestrel =>

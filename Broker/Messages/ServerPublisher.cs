@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Storage;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -22,10 +23,32 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, TimeP
         bool retain = false,
         string? id = null)
     {
-        var envelope = new Envelope(id ?? Envelope.NewId(), type, channel, data, sender, _time.GetUtcNow(), await store.NextSeqAsync(tenant));
-        await InjectAsync(topic, envelope.ToUtf8(), qos, retain);
+        var envelope = await CreateAsync(tenant, channel, type, data, sender, id);
+        await PublishAsync(tenant, topic, envelope, qos, retain);
         return envelope;
     }
+
+    /// <summary>An envelope with its <c>seq</c> taken, not yet published.</summary>
+    public async Task<Envelope> CreateAsync(string tenant, string channel, string type, JsonNode? data, Sender sender, string? id = null) =>
+        new(id ?? Envelope.NewId(), type, channel, data, sender, _time.GetUtcNow(), await store.NextSeqAsync(tenant));
+
+    /// <summary>
+    /// Publishes <paramref name="envelope"/>; on a history channel (broadcast, users, content, custom channels) it is
+    /// kept for catch-up first, so a subscriber that misses it live can still recover it.
+    /// </summary>
+    public async Task PublishAsync(string tenant, string topic, Envelope envelope, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce, bool retain = false)
+    {
+        var payload = envelope.ToUtf8();
+        if (IsHistoryTopic(topic))
+        {
+            await store.AppendHistoryAsync(tenant, topic, envelope.Seq, envelope.Timestamp, payload);
+        }
+
+        await InjectAsync(topic, payload, qos, retain);
+    }
+
+    static bool IsHistoryTopic(string topic) =>
+        TopicTable.Match(topic) is [{ Kind: TopicKind.Broadcast or TopicKind.User or TopicKind.Content or TopicKind.Channel }];
 
     /// <summary>Sends bytes as the server; the retained copy is updated before this returns.</summary>
     public Task InjectAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)

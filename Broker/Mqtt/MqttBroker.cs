@@ -2,6 +2,7 @@ using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Presence;
+using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -21,6 +22,7 @@ public sealed partial class MqttBroker(
     LayoutAcks acks,
     BrokerMetrics metrics,
     TrafficCounters traffic,
+    IBrokerStore store,
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
@@ -42,6 +44,11 @@ public sealed partial class MqttBroker(
             subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
             return Task.CompletedTask;
         };
+        // Retained messages survive restarts: one row per changed topic (never the whole list MQTTnet also hands over).
+        server.LoadingRetainedMessageAsync += async e => e.LoadedRetainedMessages = await store.LoadRetainedAsync();
+        server.RetainedMessageChangedAsync += e => store.SaveRetainedAsync(e.ChangedRetainedMessage);
+        server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
+        server.StartedAsync += _ => presence.RecoverAfterRestartAsync();
         server.QueuedApplicationMessageOverwrittenAsync += e =>
         {
             traffic.MessageDropped();
@@ -219,6 +226,20 @@ public sealed partial class MqttBroker(
         {
             await acks.RecordAsync(device.Tenant, device.Device, message.Payload);
         }
+    }
+
+    /// <summary>A device's session acknowledged (QoS 1) a layout: that update is delivered to it.</summary>
+    Task OnAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs e)
+    {
+        var topic = e.PublishPacket.Topic;
+        if (!e.IsCompleted || !topic.EndsWith("/layout", StringComparison.Ordinal) ||
+            e.SessionItems[MqttConnection.SessionItemKey] is not MqttConnection { DeviceKey: { } device } ||
+            topic != Topics.DeviceLayout(device.Tenant, device.Device))
+        {
+            return Task.CompletedTask;
+        }
+
+        return acks.RecordDeliveredAsync(device.Tenant, device.Device, e.PublishPacket.Payload);
     }
 
     Task OnSessionDeletedAsync(SessionDeletedEventArgs e)

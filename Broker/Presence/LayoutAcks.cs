@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Storage;
 
 namespace CreatiWall.Broker.Presence;
@@ -9,17 +10,30 @@ public sealed class LayoutAcks(IBrokerStore store)
 {
     public async Task RecordAsync(string tenant, string device, ReadOnlySequence<byte> payload)
     {
-        if (!TryRead(payload, out var layoutId, out var status))
+        if (!TryRead(payload, out var messageId, out var layoutId, out var status, out var error))
         {
             return; // Not an ack envelope: forwarded as published, nothing recorded.
         }
 
         await store.UpdateDeviceAsync(tenant, device, d => d with { AckedLayoutId = layoutId, AckedLayoutStatus = status });
+        if (messageId is not null)
+        {
+            await store.AdvanceLayoutDeliveryAsync(tenant, messageId, device, status == "applied" ? LayoutState.Applied : LayoutState.Failed, error);
+        }
     }
 
-    static bool TryRead(ReadOnlySequence<byte> payload, out string? layoutId, out string? status)
+    /// <summary>The layout envelope a device's session acknowledged (QoS 1 PUBACK) has been delivered.</summary>
+    public async Task RecordDeliveredAsync(string tenant, string device, ReadOnlySequence<byte> payload)
     {
-        layoutId = status = null;
+        if (Envelope.FromUtf8(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()) is { Type: MessageTypes.LayoutUpdate, Id: { } id })
+        {
+            await store.AdvanceLayoutDeliveryAsync(tenant, id, device, LayoutState.Delivered);
+        }
+    }
+
+    static bool TryRead(ReadOnlySequence<byte> payload, out string? messageId, out string? layoutId, out string? status, out string? error)
+    {
+        messageId = layoutId = status = error = null;
         try
         {
             var reader = new Utf8JsonReader(payload);
@@ -32,8 +46,10 @@ public sealed class LayoutAcks(IBrokerStore store)
                 return false;
             }
 
-            layoutId = data.TryGetProperty("layoutId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            status = data.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            messageId = String(data, "messageId");
+            layoutId = String(data, "layoutId");
+            status = String(data, "status");
+            error = String(data, "error");
             return status is "applied" or "failed";
         }
         catch (JsonException)
@@ -41,4 +57,7 @@ public sealed class LayoutAcks(IBrokerStore store)
             return false;
         }
     }
+
+    static string? String(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -73,6 +73,36 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
 
     SemaphoreSlim Stripe((string Tenant, string Device) key) => _stripes[(key.GetHashCode() & int.MaxValue) % _stripes.Length];
 
+    /// <summary>
+    /// After a restart (or crash) no connection survives: devices recorded online are written offline
+    /// (<c>network-error</c>), so their retained status matches the server's view.
+    /// </summary>
+    public async Task RecoverAfterRestartAsync()
+    {
+        foreach (var device in await store.ListDevicesAsync(null))
+        {
+            var key = (device.Tenant, device.DeviceId);
+            if (device.Status != DeviceRecord.Online)
+            {
+                continue;
+            }
+
+            var stripe = Stripe(key);
+            await stripe.WaitAsync();
+            try
+            {
+                if (!_current.ContainsKey(key)) // it may have reconnected already
+                {
+                    await WriteAsync(key, DeviceRecord.Offline, EndReason.NetworkError.ToContract());
+                }
+            }
+            finally
+            {
+                stripe.Release();
+            }
+        }
+    }
+
     public int OnlineCount(string? tenant) => _current.Keys.Count(k => tenant is null || k.Tenant == tenant);
 
     public IEnumerable<IGrouping<string, (string Tenant, string Device)>> OnlineByTenant() => _current.Keys.GroupBy(k => k.Tenant);

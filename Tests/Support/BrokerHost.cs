@@ -14,6 +14,8 @@ public class BrokerHost : IAsyncLifetime
 
     ChildProcess? _process;
 
+    readonly string _dataFolder = Directory.CreateTempSubdirectory("cw-host-").FullName;
+
     public int HttpPort { get; } = Ports.Free();
     public int MqttPort { get; } = Ports.Free();
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
@@ -32,11 +34,27 @@ public class BrokerHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        await StartAsync();
+    }
+
+    /// <summary>Kills the host (SIGKILL: no shutdown at all) and starts it again on the same ports and database.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        _process!.Signal("KILL");
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await _process.DisposeAsync();
+        await StartAsync();
+    }
+
+    async Task StartAsync()
+    {
         var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["JWT_SECRET"] = Secret,
             ["Mqtt__TcpPort"] = MqttPort.ToString(),
+            ["Storage__ConnectionString"] = $"Data Source={Path.Combine(_dataFolder, "broker.db")}",
         };
         foreach (var (key, value) in Settings)
         {
@@ -44,7 +62,6 @@ public class BrokerHost : IAsyncLifetime
         }
 
         _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", BaseUrl], environment, Path.GetDirectoryName(RepoPaths.ApiDll));
-        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         await WaitUntilReadyAsync();
     }
 
@@ -84,6 +101,8 @@ public class BrokerHost : IAsyncLifetime
         {
             await _process.DisposeAsync();
         }
+
+        Directory.Delete(_dataFolder, recursive: true);
     }
 }
 

@@ -1,0 +1,354 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CreatiWall.Broker.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a time; every method
+/// returns once its change is committed (synchronous=NORMAL: it survives the process being killed).
+/// </summary>
+public sealed class SqliteStore : IBrokerStore, IDisposable
+{
+    /// <summary>Sequence numbers reserved per database write; a restart skips at most this many.</summary>
+    const int SeqBlock = 100;
+
+    readonly SqliteConnection _db;
+    readonly SemaphoreSlim _lock = new(1, 1);
+    readonly StorageOptions _options;
+    readonly TimeProvider _time;
+    readonly ConcurrentDictionary<string, (long Next, long Reserved)> _seq = new(StringComparer.Ordinal);
+
+    public SqliteStore(IOptions<StorageOptions> options, TimeProvider? time = null)
+    {
+        _options = options.Value;
+        _time = time ?? TimeProvider.System;
+        var builder = new SqliteConnectionStringBuilder(_options.ConnectionString) { Pooling = false };
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder && builder.DataSource != ":memory:")
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _db = new SqliteConnection(builder.ToString());
+        _db.Open();
+        Execute("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
+            PRAGMA busy_timeout=5000;
+            CREATE TABLE IF NOT EXISTS tenants (tenant TEXT PRIMARY KEY, seq_reserved INTEGER NOT NULL, history_floor INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS devices (
+                tenant TEXT NOT NULL, device_id TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL, reason TEXT,
+                current_layout_id TEXT, current_message_id TEXT, acked_layout_id TEXT, acked_status TEXT,
+                PRIMARY KEY (tenant, device_id));
+            CREATE TABLE IF NOT EXISTS retained (
+                topic TEXT PRIMARY KEY, payload BLOB NOT NULL, qos INTEGER NOT NULL, content_type TEXT, payload_format INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS layout_deliveries (
+                tenant TEXT NOT NULL, message_id TEXT NOT NULL, device_id TEXT NOT NULL, layout_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                state INTEGER NOT NULL, error TEXT, updated TEXT NOT NULL,
+                PRIMARY KEY (tenant, message_id, device_id));
+            CREATE TABLE IF NOT EXISTS history (
+                tenant TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL, at INTEGER NOT NULL, envelope BLOB NOT NULL,
+                PRIMARY KEY (tenant, seq));
+            CREATE INDEX IF NOT EXISTS history_by_topic ON history (tenant, topic, seq);
+            """);
+    }
+
+    public async ValueTask<long> NextSeqAsync(string tenant)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            var (next, reserved) = _seq.TryGetValue(tenant, out var current) ? current : (0, 0);
+            if (next >= reserved)
+            {
+                reserved = Scalar<long>("""
+                    INSERT INTO tenants (tenant, seq_reserved) VALUES ($t, $block)
+                    ON CONFLICT (tenant) DO UPDATE SET seq_reserved = seq_reserved + $block
+                    RETURNING seq_reserved
+                    """, ("$t", tenant), ("$block", SeqBlock));
+                next = reserved - SeqBlock;
+            }
+
+            _seq[tenant] = (next + 1, reserved);
+            return next + 1;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            var existing = ReadDevices("WHERE tenant = $t AND device_id = $d", ("$t", tenant), ("$d", deviceId)).SingleOrDefault()
+                ?? new DeviceRecord(tenant, deviceId, DeviceRecord.Offline, _time.GetUtcNow(), null, null, null, null, null);
+            var updated = change(existing);
+            Execute("""
+                INSERT INTO devices (tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status)
+                VALUES ($t, $d, $status, $since, $reason, $layout, $message, $acked, $ackStatus)
+                ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason,
+                    current_layout_id = $layout, current_message_id = $message, acked_layout_id = $acked, acked_status = $ackStatus
+                """,
+                ("$t", tenant), ("$d", deviceId), ("$status", updated.Status), ("$since", updated.Since.ToString("O")), ("$reason", updated.Reason),
+                ("$layout", updated.CurrentLayoutId), ("$message", updated.CurrentLayoutMessageId), ("$acked", updated.AckedLayoutId), ("$ackStatus", updated.AckedLayoutStatus));
+            return updated;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            return tenant is null
+                ? ReadDevices("ORDER BY tenant, device_id")
+                : ReadDevices("WHERE tenant = $t ORDER BY device_id", ("$t", tenant));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task SaveRetainedAsync(MqttApplicationMessage message)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (message.Payload.IsEmpty)
+            {
+                Execute("DELETE FROM retained WHERE topic = $topic", ("$topic", message.Topic));
+            }
+            else
+            {
+                Execute("""
+                    INSERT INTO retained (topic, payload, qos, content_type, payload_format) VALUES ($topic, $payload, $qos, $type, $format)
+                    ON CONFLICT (topic) DO UPDATE SET payload = $payload, qos = $qos, content_type = $type, payload_format = $format
+                    """,
+                    ("$topic", message.Topic), ("$payload", message.Payload.ToArray()), ("$qos", (int)message.QualityOfServiceLevel),
+                    ("$type", message.ContentType), ("$format", (int)message.PayloadFormatIndicator));
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<List<MqttApplicationMessage>> LoadRetainedAsync()
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            using var command = Command("SELECT topic, payload, qos, content_type, payload_format FROM retained");
+            using var reader = command.ExecuteReader();
+            var messages = new List<MqttApplicationMessage>();
+            while (reader.Read())
+            {
+                messages.Add(new MqttApplicationMessageBuilder()
+                    .WithTopic(reader.GetString(0))
+                    .WithPayload((byte[])reader.GetValue(1))
+                    .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)reader.GetInt32(2))
+                    .WithContentType(reader.IsDBNull(3) ? null : reader.GetString(3))
+                    .WithPayloadFormatIndicator((MqttPayloadFormatIndicator)reader.GetInt32(4))
+                    .WithRetainFlag()
+                    .Build());
+            }
+
+            return messages;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task AddLayoutDeliveriesAsync(string tenant, string messageId, string layoutId, IReadOnlyList<(string DeviceId, long Seq)> devices)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            using var transaction = _db.BeginTransaction();
+            using var command = Command("""
+                INSERT INTO layout_deliveries (tenant, message_id, device_id, layout_id, seq, state, error, updated)
+                VALUES ($t, $m, $d, $layout, $seq, 0, NULL, $now)
+                """, ("$t", tenant), ("$m", messageId), ("$layout", layoutId), ("$now", _time.GetUtcNow().ToString("O")), ("$d", ""), ("$seq", 0L));
+            command.Transaction = transaction;
+            foreach (var (deviceId, seq) in devices)
+            {
+                command.Parameters["$d"].Value = deviceId;
+                command.Parameters["$seq"].Value = seq;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task AdvanceLayoutDeliveryAsync(string tenant, string messageId, string deviceId, LayoutState state, string? error = null)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            // Forward only: applied and failed may replace each other (a retried apply), nothing goes back to pending.
+            Execute("""
+                UPDATE layout_deliveries SET state = $state, error = $error, updated = $now
+                WHERE tenant = $t AND message_id = $m AND device_id = $d AND (state < $state OR (state >= 2 AND $state >= 2))
+                """,
+                ("$t", tenant), ("$m", messageId), ("$d", deviceId), ("$state", (int)state), ("$error", error), ("$now", _time.GetUtcNow().ToString("O")));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<LayoutDelivery>> GetLayoutDeliveriesAsync(string tenant, string messageId)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            using var command = Command("""
+                SELECT device_id, layout_id, seq, state, error, updated FROM layout_deliveries
+                WHERE tenant = $t AND message_id = $m ORDER BY device_id
+                """, ("$t", tenant), ("$m", messageId));
+            using var reader = command.ExecuteReader();
+            var deliveries = new List<LayoutDelivery>();
+            while (reader.Read())
+            {
+                deliveries.Add(new LayoutDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (LayoutState)reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.Parse(reader.GetString(5))));
+            }
+
+            return deliveries;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task AppendHistoryAsync(string tenant, string topic, long seq, DateTimeOffset at, byte[] envelope)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            using var transaction = _db.BeginTransaction();
+            Execute("INSERT OR REPLACE INTO history (tenant, seq, topic, at, envelope) VALUES ($t, $seq, $topic, $at, $envelope)",
+                ("$t", tenant), ("$seq", seq), ("$topic", topic), ("$at", at.ToUnixTimeMilliseconds()), ("$envelope", envelope));
+            Trim(tenant);
+            transaction.Commit();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<HistoryPage> ReadHistoryAsync(string tenant, string topic, long since, int limit)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            using (var transaction = _db.BeginTransaction())
+            {
+                Trim(tenant);
+                transaction.Commit();
+            }
+
+            var floor = Scalar<long?>("SELECT history_floor FROM tenants WHERE tenant = $t", ("$t", tenant)) ?? 0;
+            using var command = Command("SELECT envelope FROM history WHERE tenant = $t AND topic = $topic AND seq > $since ORDER BY seq LIMIT $limit",
+                ("$t", tenant), ("$topic", topic), ("$since", since), ("$limit", limit));
+            using var reader = command.ExecuteReader();
+            var envelopes = new List<byte[]>();
+            while (reader.Read())
+            {
+                envelopes.Add((byte[])reader.GetValue(0));
+            }
+
+            return new HistoryPage(since < floor, floor + 1, envelopes);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Drops what is beyond the count and age bounds and raises the tenant's floor past it. Caller holds the lock.</summary>
+    void Trim(string tenant)
+    {
+        var byCount = Scalar<long?>("SELECT seq FROM history WHERE tenant = $t ORDER BY seq DESC LIMIT 1 OFFSET $max",
+            ("$t", tenant), ("$max", _options.HistoryMaxMessages)) ?? 0;
+        var cutoff = (_time.GetUtcNow() - TimeSpan.FromHours(_options.HistoryMaxAgeHours)).ToUnixTimeMilliseconds();
+        var byAge = Scalar<long?>("SELECT MAX(seq) FROM history WHERE tenant = $t AND at < $cutoff", ("$t", tenant), ("$cutoff", cutoff)) ?? 0;
+        var floor = Math.Max(byCount, byAge);
+        if (floor > 0)
+        {
+            Execute("DELETE FROM history WHERE tenant = $t AND seq <= $floor", ("$t", tenant), ("$floor", floor));
+            Execute("UPDATE tenants SET history_floor = MAX(history_floor, $floor) WHERE tenant = $t", ("$t", tenant), ("$floor", floor));
+        }
+    }
+
+    List<DeviceRecord> ReadDevices(string where, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(
+            "SELECT tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status FROM devices " + where,
+            parameters);
+        using var reader = command.ExecuteReader();
+        var devices = new List<DeviceRecord>();
+        while (reader.Read())
+        {
+            devices.Add(new DeviceRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3)),
+                Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8)));
+        }
+
+        return devices;
+    }
+
+    static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _db.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    T Scalar<T>(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _lock.Dispose();
+    }
+}
