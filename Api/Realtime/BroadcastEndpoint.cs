@@ -55,13 +55,11 @@ public static class BroadcastEndpoint
             return new(null, Reply.BadRequest("target", "goes with channel 'tenant', 'user' or 'device'"));
         }
 
-        if (channel.StartsWith("tenant:", StringComparison.Ordinal) && channel != Channels.Tenant(caller.Tenant))
+        return Channels.Resolve(caller.Tenant, channel) switch
         {
-            return new(null, Reply.Forbidden($"'{channel}' is another tenant's channel"));
-        }
-
-        return Channels.TryGetTopic(caller.Tenant, channel, out var topic, out var error)
-            ? new((channel, topic), null)
-            : new(null, Reply.BadRequest(request.Target is null ? "channel" : "target", error));
+            { Topic: { } topic } => new((channel, topic), null),
+            { Foreign: true, Error: var error } => new(null, Reply.Forbidden(error!)),
+            { Error: var error } => new(null, Reply.BadRequest(request.Target is null ? "channel" : "target", error!)),
+        };
     }
 }

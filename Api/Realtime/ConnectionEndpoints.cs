@@ -39,14 +39,10 @@ public static class ConnectionEndpoints
         var topics = new List<string>();
         foreach (var channel in channels)
         {
-            if (channel.StartsWith("tenant:", StringComparison.Ordinal) && channel != Channels.Tenant(caller.Tenant))
+            var resolved = Channels.Resolve(caller.Tenant, channel);
+            if (resolved.Topic is not { } topic)
             {
-                return Reply.Forbidden($"'{channel}' is another tenant's channel");
-            }
-
-            if (!Channels.TryGetTopic(caller.Tenant, channel, out var topic, out var error))
-            {
-                return Reply.BadRequest("channels", error);
+                return resolved.Foreign ? Reply.Forbidden(resolved.Error!) : Reply.BadRequest("channels", resolved.Error!);
             }
 
             if (!AccessPolicy.IsAllowed(caller, AccessAction.Subscribe, topic))

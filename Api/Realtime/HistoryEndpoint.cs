@@ -32,15 +32,10 @@ public static class HistoryEndpoint
             return Reply.BadRequest("since", "must be a sequence number (0 or more)");
         }
 
-        if ((channel.StartsWith("tenant:", StringComparison.Ordinal) || channel.StartsWith("content:", StringComparison.Ordinal)) &&
-            channel[(channel.IndexOf(':') + 1)..] != caller.Tenant)
+        var resolved = Channels.Resolve(caller.Tenant, channel);
+        if (resolved.Topic is not { } topic)
         {
-            return Reply.Forbidden($"'{channel}' is another tenant's channel");
-        }
-
-        if (!Channels.TryGetTopic(caller.Tenant, channel, out var topic, out var error))
-        {
-            return Reply.BadRequest("channel", error);
+            return resolved.Foreign ? Reply.Forbidden(resolved.Error!) : Reply.BadRequest("channel", resolved.Error!);
         }
 
         if (!AccessPolicy.IsAllowed(caller, AccessAction.Subscribe, topic))

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 
@@ -17,32 +16,29 @@ public static class Channels
     public static string Content(string tenant) => "content:" + tenant;
 
     /// <summary>
-    /// The topic of <paramref name="channel"/> in <paramref name="tenant"/>. A <c>tenant:x</c> or <c>content:x</c> channel names its tenant,
-    /// which must be <paramref name="tenant"/>; <paramref name="error"/> says what is wrong otherwise.
+    /// The topic of <paramref name="channel"/> in <paramref name="tenant"/>. A <c>tenant:x</c> or <c>content:x</c> channel
+    /// names its tenant: another tenant's is <see cref="ChannelTopic.Foreign"/>; a malformed one has an <see cref="ChannelTopic.Error"/>.
     /// </summary>
-    public static bool TryGetTopic(string tenant, string channel, [NotNullWhen(true)] out string? topic, [NotNullWhen(false)] out string? error)
+    public static ChannelTopic Resolve(string tenant, string channel)
     {
-        topic = null;
         var colon = channel.IndexOf(':');
         var kind = colon < 0 ? null : channel[..colon];
         var id = colon < 0 ? channel : channel[(colon + 1)..];
         if (!Ids.IsValid(id))
         {
-            error = $"'{channel}' is not a channel: names and ids match {Ids.Pattern}, with an optional tenant:, user: or device: prefix";
-            return false;
+            return ChannelTopic.Invalid($"'{channel}' is not a channel: names and ids match {Ids.Pattern}, with an optional tenant:, content:, user: or device: prefix");
         }
 
-        (topic, error) = kind switch
+        return kind switch
         {
-            null => (Topics.Channel(tenant, id), (string?)null),
-            "tenant" when id == tenant => (Topics.Broadcast(tenant), null),
-            "tenant" or "content" when id != tenant => ((string?)null, $"'{channel}' is another tenant's channel"),
-            "content" => (Topics.Content(tenant), null),
-            "user" => (Topics.User(tenant, id), null),
-            "device" => (Topics.Device(tenant, id), null),
-            _ => (null, $"'{channel}' has an unknown prefix: use tenant:, user:, device: or a plain name"),
+            null => new(Topics.Channel(tenant, id)),
+            "tenant" or "content" when id != tenant => new(null, Foreign: true, Error: $"'{channel}' is another tenant's channel"),
+            "tenant" => new(Topics.Broadcast(tenant)),
+            "content" => new(Topics.Content(tenant)),
+            "user" => new(Topics.User(tenant, id)),
+            "device" => new(Topics.Device(tenant, id)),
+            _ => ChannelTopic.Invalid($"'{channel}' has an unknown prefix: use tenant:, content:, user:, device: or a plain name"),
         };
-        return topic is not null;
     }
 
     /// <summary>The channel a topic filter belongs to, for the status counts (the filter itself when it is no channel).</summary>
@@ -59,4 +55,10 @@ public static class Channels
             _ => filter,
         };
     }
+}
+
+/// <summary>Where a channel name leads: its topic, or why it leads nowhere.</summary>
+public sealed record ChannelTopic(string? Topic, bool Foreign = false, string? Error = null)
+{
+    public static ChannelTopic Invalid(string error) => new(null, Error: error);
 }

@@ -9,12 +9,10 @@ namespace CreatiWall.Tests.Durability;
 [Collection(SharedHost.Name)]
 public sealed class HistoryTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Fact]
     public async Task A_subscriber_recovers_what_it_missed_in_order_without_duplicates()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var alice = host.Token(t, "alice");
         await using var listener = await TestClient.ConnectAsync(host, host.Token(t, "bob"));
         await listener.SubscribeAsync($"cw/{t}/broadcast");
@@ -44,7 +42,7 @@ public sealed class HistoryTests(BrokerHost host)
     [Fact]
     public async Task A_users_own_channel_is_kept_for_them_only()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await host.PostAsync("/api/websocket/broadcast", host.Token(t, "root", Role.Admin), new { type = "note", channel = "user:bob", data = new { secret = true } });
 
         var bob = await host.GetAsync($"/api/websocket/history?channel=user:bob&since=0", host.Token(t, "bob"));
@@ -63,7 +61,7 @@ public sealed class HistoryTests(BrokerHost host)
     [InlineData("a/b", "0", HttpStatusCode.BadRequest, "channel")]
     public async Task Bad_history_requests_are_refused(string channel, string since, HttpStatusCode status, string message)
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var reply = await host.GetAsync($"/api/websocket/history?channel={Uri.EscapeDataString(channel.Replace("{t}", t))}&since={since}", host.Token(t, "alice"));
         Assert.Equal(status, reply.Status);
         Assert.Contains(message, reply.ErrorMessage);

@@ -10,12 +10,10 @@ namespace CreatiWall.Tests.Durability;
 [Collection(SharedHost.Name)]
 public sealed class LayoutTrackingTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Fact]
     public async Task A_layout_goes_from_pending_to_delivered_to_applied()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "L1", deviceIds = new[] { "screen-1", "screen-2" } });
         var messageId = update.Data.GetProperty("messageId").GetString();
@@ -34,7 +32,7 @@ public sealed class LayoutTrackingTests(BrokerHost host)
     [Fact]
     public async Task A_failed_apply_is_reported_with_its_error()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         var messageId = (await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "L2", deviceIds = new[] { "screen-1" } })).Data.GetProperty("messageId").GetString();
         await using var screen = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
@@ -49,7 +47,7 @@ public sealed class LayoutTrackingTests(BrokerHost host)
     [Fact]
     public async Task A_device_offline_during_three_updates_gets_the_newest_on_reconnect()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         var token = host.Token(t, "screen-1", Role.Device);
         Action<MqttClientOptionsBuilder> persistent = o => o.WithCleanStart(false).WithSessionExpiryInterval(3600);
@@ -79,14 +77,14 @@ public sealed class LayoutTrackingTests(BrokerHost host)
     [InlineData("not-an-id", HttpStatusCode.BadRequest)]
     [InlineData("0123456789abcdef0123456789abcdef", HttpStatusCode.NotFound)]
     public async Task Unknown_or_malformed_message_ids_are_refused(string messageId, HttpStatusCode status) =>
-        Assert.Equal(status, (await host.GetAsync($"/api/layout-updates/{messageId}", host.Token(Tenant(), "root", Role.Admin))).Status);
+        Assert.Equal(status, (await host.GetAsync($"/api/layout-updates/{messageId}", host.Token(Tenants.New(), "root", Role.Admin))).Status);
 
     [Fact]
     public async Task Another_tenants_layout_update_is_not_found()
     {
         var messageId = (await host.PostAsync("/api/websocket/layout-update", host.Token("owner-t", "root", Role.Admin), new { layoutId = "x", deviceIds = new[] { "d" } }))
             .Data.GetProperty("messageId").GetString();
-        Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync($"/api/layout-updates/{messageId}", host.Token(Tenant(), "root", Role.Admin))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync($"/api/layout-updates/{messageId}", host.Token(Tenants.New(), "root", Role.Admin))).Status);
     }
 
     static string? Layout(JsonElement envelope) => envelope.GetProperty("data").GetProperty("layoutId").GetString();

@@ -9,14 +9,12 @@ namespace CreatiWall.Tests.Mqtt;
 [Collection(SharedHost.Name)]
 public sealed class AccessEndToEndTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Theory]
     [InlineData(Transport.Tcp, Transport.WebSocket)]
     [InlineData(Transport.WebSocket, Transport.Tcp)]
     public async Task Tcp_and_websocket_clients_share_one_broker(Transport from, Transport to)
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var subscriber = await TestClient.ConnectAsync(host, host.Token(t, "bob"), transport: to);
         Assert.Equal([MqttClientSubscribeResultCode.GrantedQoS1], await subscriber.SubscribeAsync($"cw/{t}/broadcast"));
         await using var publisher = await TestClient.ConnectAsync(host, host.Token(t, "alice"), transport: from, version: MqttProtocolVersion.V311);
@@ -32,7 +30,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [InlineData("mqttv5")]
     public async Task A_user_sees_a_broadcast_from_another_user_of_the_tenant_with_mosquitto(string version)
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var sub = Mosquitto.StartSub(host, version, "", host.Token(t, "bob"), "-t", $"cw/{t}/broadcast");
         Assert.EndsWith(": 1", await sub.SubscribedAsync());
 
@@ -45,7 +43,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task Publishing_into_another_tenant_is_refused_and_reaches_nobody()
     {
-        var (t1, t2) = (Tenant(), Tenant());
+        var (t1, t2) = (Tenants.New(), Tenants.New());
         await using var victim = await TestClient.ConnectAsync(host, host.Token(t2, "bob"));
         await victim.SubscribeAsync($"cw/{t2}/broadcast");
         await using var attacker = await TestClient.ConnectAsync(host, host.Token(t1, "mallory", Role.Admin));
@@ -61,7 +59,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task A_v311_publish_into_another_tenant_is_dropped()
     {
-        var (t1, t2) = (Tenant(), Tenant());
+        var (t1, t2) = (Tenants.New(), Tenants.New());
         await using var victim = await TestClient.ConnectAsync(host, host.Token(t2, "bob"));
         await victim.SubscribeAsync($"cw/{t2}/broadcast");
         await using var t2Admin = await TestClient.ConnectAsync(host, host.Token(t2, "root", Role.Admin));
@@ -76,7 +74,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task Subscribing_into_another_tenant_is_refused_v5_and_v311()
     {
-        var (t1, t2) = (Tenant(), Tenant());
+        var (t1, t2) = (Tenants.New(), Tenants.New());
         await using var v5 = await TestClient.ConnectAsync(host, host.Token(t1, "root", Role.Admin));
         Assert.Equal([MqttClientSubscribeResultCode.NotAuthorized, MqttClientSubscribeResultCode.NotAuthorized],
             await v5.SubscribeAsync($"cw/{t2}/broadcast", $"cw/{t2}/devices/+/status"));
@@ -88,7 +86,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task A_plain_user_may_not_subscribe_to_the_whole_tenant_and_misses_other_users_messages()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var alice = await TestClient.ConnectAsync(host, host.Token(t, "alice"));
         Assert.Equal([MqttClientSubscribeResultCode.NotAuthorized, MqttClientSubscribeResultCode.GrantedQoS1],
             await alice.SubscribeAsync($"cw/{t}/#", $"cw/{t}/users/alice"));
@@ -103,7 +101,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task A_shared_subscription_is_judged_by_its_filter()
     {
-        var (t, other) = (Tenant(), Tenant());
+        var (t, other) = (Tenants.New(), Tenants.New());
         await using var alice = await TestClient.ConnectAsync(host, host.Token(t, "alice"));
         var codes = await alice.SubscribeAsync($"$share/g/cw/{other}/#", $"$share/g/cw/{t}/#");
         Assert.Equal([MqttClientSubscribeResultCode.NotAuthorized, MqttClientSubscribeResultCode.NotAuthorized], codes);
@@ -115,7 +113,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task Only_operators_see_sys_and_everything()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var admin = await TestClient.ConnectAsync(host, host.Token(t, "root", Role.Admin));
         await using var ops = await TestClient.ConnectAsync(host, host.Token("*", "watcher", Role.Ops));
 
@@ -130,7 +128,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task A_device_acknowledges_on_its_ack_topic_but_cannot_fake_its_status_or_layout()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var owner = await TestClient.ConnectAsync(host, host.Token(t, "alice", Role.User, ["screen-1"]));
         Assert.Equal([MqttClientSubscribeResultCode.GrantedQoS1, MqttClientSubscribeResultCode.GrantedQoS1],
             await owner.SubscribeAsync($"cw/{t}/devices/screen-1/ack", $"cw/{t}/devices/+/status"));
@@ -149,7 +147,7 @@ public sealed class AccessEndToEndTests(BrokerHost host)
     [Fact]
     public async Task A_device_will_on_its_status_topic_reaches_the_tenant_when_it_drops()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-9", Role.Device), "screen-9",
             configure: o => o.WithWillTopic($"cw/{t}/devices/screen-9/status").WithWillPayload("gone"));

@@ -12,7 +12,7 @@ public sealed class OperatorsTests(BrokerHost host)
     [Fact]
     public async Task Operators_read_sys_topics_with_live_figures_and_others_are_refused()
     {
-        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        var t = Tenants.New();
         await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
         await using var admin = await TestClient.ConnectAsync(host, host.Token(t, "root", Role.Admin));
         await using var ops = await TestClient.ConnectAsync(host, host.Token("*", "watcher", Role.Ops));
@@ -38,7 +38,7 @@ public sealed class OperatorsTests(BrokerHost host)
     [Fact]
     public async Task Metrics_are_exposed_for_prometheus()
     {
-        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        var t = Tenants.New();
         await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
         await using var refused = await TestClient.ConnectAsync(host, host.Token(t, "alice", lifetime: TimeSpan.FromMinutes(-5)));
 

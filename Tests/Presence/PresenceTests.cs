@@ -10,12 +10,10 @@ namespace CreatiWall.Tests.Presence;
 [Collection(SharedHost.Name)]
 public sealed class PresenceTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Fact]
     public async Task A_killed_device_goes_offline_with_network_error_after_its_will()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         await using var device = Mosquitto.StartSub(host, "mqttv311", "screen-1", host.Token(t, "screen-1", Role.Device),
             "-i", "screen-1", "-k", "30", "--will-topic", $"cw/{t}/devices/screen-1/status", "--will-payload", "will: screen-1 lost", "-t", $"cw/{t}/devices/screen-1/layout");
@@ -33,7 +31,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task A_clean_disconnect_is_clean_and_sends_no_will()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         var pub = await Mosquitto.PubAsync(host, "mqttv5", "screen-2", host.Token(t, "screen-2", Role.Device), $"cw/{t}/devices/screen-2/ack", "{}",
             "--will-topic", $"cw/{t}/devices/screen-2/status", "--will-payload", "will: must not be sent");
@@ -48,7 +46,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task An_mqttnet_clean_disconnect_followed_by_a_reset_is_still_clean()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-3", Role.Device), "screen-3",
             configure: o => o.WithWillTopic($"cw/{t}/devices/screen-3/status").WithWillPayload("will: must not be sent"));
@@ -63,7 +61,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task A_device_reconnecting_with_its_client_id_never_flickers_offline()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         var token = host.Token(t, "screen-4", Role.Device);
         await using var first = await TestClient.ConnectAsync(host, token, "screen-4", clientId: "screen-4");
@@ -81,7 +79,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task A_device_with_a_second_connection_stays_online_when_the_first_drops()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         var token = host.Token(t, "screen-5", Role.Device);
         var old = await TestClient.ConnectAsync(host, token, "screen-5", clientId: "screen-5-a",
@@ -103,7 +101,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task Kicked_and_token_expired_are_reported()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var watcher = await StatusWatcher.StartAsync(host, t);
         await using var kicked = await TestClient.ConnectAsync(host, host.Token(t, "screen-6", Role.Device), "screen-6", clientId: "screen-6");
         await watcher.NextAsync("online");
@@ -118,7 +116,7 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task The_device_list_shows_the_current_and_the_acknowledged_layout()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-8", Role.Device), "screen-8");
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "summer", deviceIds = new[] { "screen-8" } });
@@ -138,13 +136,13 @@ public sealed class PresenceTests(BrokerHost host)
     [Fact]
     public async Task A_device_sees_only_itself_in_the_list_and_other_tenants_see_nothing()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var a = await TestClient.ConnectAsync(host, host.Token(t, "screen-a", Role.Device), "screen-a");
         await using var b = await TestClient.ConnectAsync(host, host.Token(t, "screen-b", Role.Device), "screen-b");
 
         var asDevice = await host.GetAsync("/api/devices", host.Token(t, "screen-a", Role.Device));
         var asUser = await host.GetAsync("/api/devices", host.Token(t, "alice"));
-        var asStranger = await host.GetAsync("/api/devices", host.Token(Tenant(), "root", Role.Admin));
+        var asStranger = await host.GetAsync("/api/devices", host.Token(Tenants.New(), "root", Role.Admin));
 
         Assert.Equal(["screen-a"], Ids(asDevice));
         Assert.Equal(["screen-a", "screen-b"], Ids(asUser));

@@ -10,12 +10,10 @@ namespace CreatiWall.Tests.Rest;
 [Collection(SharedHost.Name)]
 public sealed class ConnectionRoutesTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Fact]
     public async Task Connect_tells_a_device_how_to_connect_and_that_works()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var token = host.Token(t, "alice", Role.User, ["screen-1"]);
 
         var reply = await host.PostAsync("/api/websocket/connect", token, new { deviceId = "screen-1" });
@@ -44,7 +42,7 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [InlineData("""{"channels":"news"}""", HttpStatusCode.BadRequest, "$.channels")]
     public async Task Connect_refuses_devices_and_channels_the_caller_may_not_use(string body, HttpStatusCode status, string message)
     {
-        var reply = await host.PostRawAsync("/api/websocket/connect", host.Token(Tenant(), "alice", Role.User, ["screen-1"]), body);
+        var reply = await host.PostRawAsync("/api/websocket/connect", host.Token(Tenants.New(), "alice", Role.User, ["screen-1"]), body);
         Assert.Equal(status, reply.Status);
         Assert.Contains(message, reply.ErrorMessage);
     }
@@ -52,7 +50,7 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [Fact]
     public async Task Disconnect_ends_ones_own_connection_with_0x98()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var token = host.Token(t, "alice");
         await using var client = await TestClient.ConnectAsync(host, token, clientId: "alice-tab-1");
 
@@ -66,12 +64,12 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [Fact]
     public async Task Disconnect_of_someone_elses_connection_is_refused_unless_admin_of_the_tenant()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var clientId = "bob-" + Guid.NewGuid().ToString("N")[..6];
         await using var bob = await TestClient.ConnectAsync(host, host.Token(t, "bob"), clientId: clientId);
 
         var byAlice = await host.PostAsync("/api/websocket/disconnect", host.Token(t, "alice"), new { connectionId = clientId });
-        var byOtherTenantAdmin = await host.PostAsync("/api/websocket/disconnect", host.Token(Tenant(), "root", Role.Admin), new { connectionId = clientId });
+        var byOtherTenantAdmin = await host.PostAsync("/api/websocket/disconnect", host.Token(Tenants.New(), "root", Role.Admin), new { connectionId = clientId });
         Assert.Equal(HttpStatusCode.Forbidden, byAlice.Status);
         Assert.Equal(HttpStatusCode.NotFound, byOtherTenantAdmin.Status);
         Assert.True(await bob.Client.TryPingAsync());
@@ -84,7 +82,7 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [Fact]
     public async Task Disconnect_of_an_unknown_connection_is_404()
     {
-        var reply = await host.PostAsync("/api/websocket/disconnect", host.Token(Tenant(), "alice"), new { connectionId = "nobody-here" });
+        var reply = await host.PostAsync("/api/websocket/disconnect", host.Token(Tenants.New(), "alice"), new { connectionId = "nobody-here" });
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal("not_found", reply.ErrorCode);
     }
@@ -92,7 +90,7 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [Fact]
     public async Task Status_counts_the_tenants_live_connections_and_subscribers_per_channel()
     {
-        var (t, other) = (Tenant(), Tenant());
+        var (t, other) = (Tenants.New(), Tenants.New());
         await using var alice = await TestClient.ConnectAsync(host, host.Token(t, "alice"));
         await alice.SubscribeAsync($"cw/{t}/broadcast", $"cw/{t}/users/alice");
         await using var bob = await TestClient.ConnectAsync(host, host.Token(t, "bob"));

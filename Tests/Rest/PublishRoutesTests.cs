@@ -11,12 +11,10 @@ namespace CreatiWall.Tests.Rest;
 [Collection(SharedHost.Name)]
 public sealed class PublishRoutesTests(BrokerHost host)
 {
-    static string Tenant() => "t" + Guid.NewGuid().ToString("N")[..8];
-
     [Fact]
     public async Task A_broadcast_without_channel_reaches_the_tenant_as_an_envelope()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var listener = await TestClient.ConnectAsync(host, host.Token(t, "bob"));
         await listener.SubscribeAsync($"cw/{t}/broadcast");
         var before = DateTimeOffset.UtcNow;
@@ -42,7 +40,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [Fact]
     public async Task Seq_grows_per_tenant()
     {
-        var (t1, t2) = (Tenant(), Tenant());
+        var (t1, t2) = (Tenants.New(), Tenants.New());
         var seqs = new List<long>();
         foreach (var t in new[] { t1, t2, t1, t1 })
         {
@@ -60,7 +58,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [InlineData("news", null, "channels/news")]
     public async Task Channels_map_to_their_topics(string channel, string? target, string topicTail)
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var admin = await TestClient.ConnectAsync(host, host.Token(t, "root", Role.Admin));
         await admin.SubscribeAsync($"cw/{t}/#");
 
@@ -75,7 +73,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [Fact]
     public async Task A_layout_update_reaches_mosquitto_sub_on_the_device_layout_topic()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var sub = Mosquitto.StartSub(host, "mqttv311", "screen-1", host.Token(t, "screen-1", Role.Device), "-t", $"cw/{t}/devices/screen-1/layout");
         await sub.SubscribedAsync();
 
@@ -95,7 +93,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [Fact]
     public async Task A_late_subscriber_gets_the_newest_layout_retained_at_qos1()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "old", deviceIds = new[] { "screen-1" } });
         await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "new", deviceIds = new[] { "screen-1" } });
@@ -112,7 +110,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [Fact]
     public async Task A_layout_update_without_devices_goes_to_every_known_device_of_the_tenant()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "first", deviceIds = new[] { "a", "b" } });
 
@@ -128,7 +126,7 @@ public sealed class PublishRoutesTests(BrokerHost host)
     [Fact]
     public async Task Content_sync_reaches_everyone_in_the_tenant()
     {
-        var t = Tenant();
+        var t = Tenants.New();
         await using var device = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device));
         await device.SubscribeAsync($"cw/{t}/content");
 

@@ -48,7 +48,7 @@ public sealed class RefusalTests(BrokerHost host)
     [MemberData(nameof(Cases))]
     public async Task A_bad_request_is_refused_clearly_and_publishes_nothing(string caller, string route, string body, HttpStatusCode status, string message)
     {
-        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        var t = Tenants.New();
         var admin = host.Token(t, "root", Role.Admin);
         await using var everything = await TestClient.ConnectAsync(host, admin);
         await everything.SubscribeAsync($"cw/{t}/#");
@@ -66,7 +66,7 @@ public sealed class RefusalTests(BrokerHost host)
     [Fact]
     public async Task A_body_over_the_limit_gets_413()
     {
-        var t = "t" + Guid.NewGuid().ToString("N")[..8];
+        var t = Tenants.New();
         var big = "{\"type\":\"notification\",\"data\":{\"blob\":\"" + new string('x', 1024 * 1024) + "\"}}";
 
         // Kestrel refuses on the declared length; without 100-continue the client may still be sending when it closes.
