@@ -60,12 +60,16 @@ public static class LayoutUpdateEndpoint
 
         // Tracked as pending before anything is sent, so a fast device's PUBACK or ack always finds its row.
         await store.AddLayoutDeliveriesAsync(caller.Tenant, messageId, request.LayoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
+        var recorded = new List<Task>(envelopes.Count);
         foreach (var (device, envelope) in envelopes)
         {
-            // Retained: stored (durably, one row per device) before PublishAsync returns, so before the 2xx.
             await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), envelope, retain: true);
-            await store.UpdateDeviceAsync(caller.Tenant, device, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
+            recorded.Add(store.UpdateDeviceAsync(caller.Tenant, device, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId }).AsTask());
         }
+
+        // Each device's retained layout (one row each) and its record are committed before the 2xx.
+        await Task.WhenAll(recorded);
+        await store.FlushAsync();
 
         return Reply.Ok(new LayoutUpdateResponse(messageId, envelopes.Select(e => e.Device).ToList()));
     }

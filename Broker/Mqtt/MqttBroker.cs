@@ -4,6 +4,7 @@ using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -44,9 +45,10 @@ public sealed partial class MqttBroker(
             subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
             return Task.CompletedTask;
         };
-        // Retained messages survive restarts: one row per changed topic (never the whole list MQTTnet also hands over).
+        // Retained messages survive restarts: loaded at start, and saved one row per topic as they pass the publish check
+        // (MQTTnet's retained-changed event copies the whole retained list on every change: a large-object allocation
+        // per message at fleet size, so it is not used).
         server.LoadingRetainedMessageAsync += async e => e.LoadedRetainedMessages = await store.LoadRetainedAsync();
-        server.RetainedMessageChangedAsync += e => store.SaveRetainedAsync(e.ChangedRetainedMessage);
         server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
         server.StartedAsync += _ => presence.RecoverAfterRestartAsync();
         server.QueuedApplicationMessageOverwrittenAsync += e =>
@@ -182,7 +184,8 @@ public sealed partial class MqttBroker(
     {
         if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
         {
-            return; // Published by the server itself.
+            SaveIfRetained(e.ApplicationMessage); // Published by the server itself.
+            return;
         }
 
         var topic = e.ApplicationMessage.Topic;
@@ -193,6 +196,11 @@ public sealed partial class MqttBroker(
             if (AccessPolicy.IsAllowed(connection.Principal, action, topic))
             {
                 await OnAllowedPublishAsync(e, connection, action);
+                if (e.ProcessPublish)
+                {
+                    SaveIfRetained(e.ApplicationMessage);
+                }
+
                 return;
             }
         }
@@ -201,6 +209,19 @@ public sealed partial class MqttBroker(
         e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         e.Response.ReasonString = "not authorized";
         LogPublishRefused(e.ClientId, topic);
+    }
+
+    /// <summary>
+    /// Queued, not awaited: one retained publish must not wait for a commit of its own; queued ones are committed
+    /// together, in order. Whoever must know a retained message is durable (the layout-update route) flushes the store.
+    /// </summary>
+    void SaveIfRetained(MqttApplicationMessage message)
+    {
+        if (message.Retain)
+        {
+            store.SaveRetainedAsync(message).ContinueWith(
+                t => LogRetainedNotSaved(t.Exception!, message.Topic), TaskContinuationOptions.OnlyOnFaulted);
+        }
     }
 
     async Task OnAllowedPublishAsync(InterceptingPublishEventArgs e, MqttConnection connection, AccessAction action)
@@ -299,6 +320,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}")]
     partial void LogSubscriptionRefused(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Error, "Retained message of {Topic} could not be stored")]
+    partial void LogRetainedNotSaved(Exception error, string topic);
 
     [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped")]
     partial void LogDropped(string clientId);

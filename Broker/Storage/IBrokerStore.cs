@@ -17,6 +17,9 @@ public interface IBrokerStore
 
     ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant);
 
+    /// <summary>Completes once every change asked for before it is durable.</summary>
+    Task FlushAsync();
+
     /// <summary>Stores one retained message (one row per topic); an empty payload deletes the topic's.</summary>
     Task SaveRetainedAsync(MqttApplicationMessage message);
 

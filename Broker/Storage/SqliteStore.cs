@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -8,16 +9,20 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Storage;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode. Writes go through one connection, one at a time; every method
-/// returns once its change is committed (synchronous=NORMAL: it survives the process being killed).
+/// The embedded store: one SQLite file in WAL mode, one connection. Every operation is queued to one worker that runs
+/// whatever is waiting in a single transaction (group commit), in order; each call returns once its change is
+/// committed (synchronous=NORMAL: it survives the process being killed).
 /// </summary>
 public sealed class SqliteStore : IBrokerStore, IDisposable
 {
+    const int MaxBatch = 512;
+
     /// <summary>Sequence numbers reserved per database write; a restart skips at most this many.</summary>
     const int SeqBlock = 100;
 
     readonly SqliteConnection _db;
-    readonly SemaphoreSlim _lock = new(1, 1);
+    readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Task _worker;
     readonly StorageOptions _options;
     readonly TimeProvider _time;
     readonly ConcurrentDictionary<string, (long Next, long Reserved)> _seq = new(StringComparer.Ordinal);
@@ -54,241 +59,240 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
                 PRIMARY KEY (tenant, seq));
             CREATE INDEX IF NOT EXISTS history_by_topic ON history (tenant, topic, seq);
             """);
+        _worker = Task.Run(RunQueueAsync);
     }
 
-    public async ValueTask<long> NextSeqAsync(string tenant)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            var (next, reserved) = _seq.TryGetValue(tenant, out var current) ? current : (0, 0);
-            if (next >= reserved)
-            {
-                reserved = Scalar<long>("""
-                    INSERT INTO tenants (tenant, seq_reserved) VALUES ($t, $block)
-                    ON CONFLICT (tenant) DO UPDATE SET seq_reserved = seq_reserved + $block
-                    RETURNING seq_reserved
-                    """, ("$t", tenant), ("$block", SeqBlock));
-                next = reserved - SeqBlock;
-            }
+    /// <summary>Completes once everything queued before it is committed.</summary>
+    public Task FlushAsync() => RunAsync(() => 0);
 
-            _seq[tenant] = (next + 1, reserved);
-            return next + 1;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change)
+    public ValueTask<long> NextSeqAsync(string tenant) => new(RunAsync(() =>
     {
-        await _lock.WaitAsync();
-        try
+        var (next, reserved) = _seq.TryGetValue(tenant, out var current) ? current : (0, 0);
+        if (next >= reserved)
         {
-            var existing = ReadDevices("WHERE tenant = $t AND device_id = $d", ("$t", tenant), ("$d", deviceId)).SingleOrDefault()
-                ?? new DeviceRecord(tenant, deviceId, DeviceRecord.Offline, _time.GetUtcNow(), null, null, null, null, null);
-            var updated = change(existing);
+            reserved = Scalar<long>("""
+                INSERT INTO tenants (tenant, seq_reserved) VALUES ($t, $block)
+                ON CONFLICT (tenant) DO UPDATE SET seq_reserved = seq_reserved + $block
+                RETURNING seq_reserved
+                """, ("$t", tenant), ("$block", SeqBlock));
+            next = reserved - SeqBlock;
+        }
+
+        _seq[tenant] = (next + 1, reserved);
+        return next + 1;
+    }));
+
+    public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) => new(RunAsync(() =>
+    {
+        var existing = ReadDevices("WHERE tenant = $t AND device_id = $d", ("$t", tenant), ("$d", deviceId)).SingleOrDefault()
+            ?? new DeviceRecord(tenant, deviceId, DeviceRecord.Offline, _time.GetUtcNow(), null, null, null, null, null);
+        var updated = change(existing);
+        Execute("""
+            INSERT INTO devices (tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status)
+            VALUES ($t, $d, $status, $since, $reason, $layout, $message, $acked, $ackStatus)
+            ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason,
+                current_layout_id = $layout, current_message_id = $message, acked_layout_id = $acked, acked_status = $ackStatus
+            """,
+            ("$t", tenant), ("$d", deviceId), ("$status", updated.Status), ("$since", updated.Since.ToString("O")), ("$reason", updated.Reason),
+            ("$layout", updated.CurrentLayoutId), ("$message", updated.CurrentLayoutMessageId), ("$acked", updated.AckedLayoutId), ("$ackStatus", updated.AckedLayoutStatus));
+        return updated;
+    }));
+
+    public ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant) => new(RunAsync<IReadOnlyList<DeviceRecord>>(() =>
+        tenant is null
+            ? ReadDevices("ORDER BY tenant, device_id")
+            : ReadDevices("WHERE tenant = $t ORDER BY device_id", ("$t", tenant))));
+
+    public Task SaveRetainedAsync(MqttApplicationMessage message) => RunAsync(() =>
+    {
+        if (message.Payload.IsEmpty)
+        {
+            Execute("DELETE FROM retained WHERE topic = $topic", ("$topic", message.Topic));
+        }
+        else
+        {
             Execute("""
-                INSERT INTO devices (tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status)
-                VALUES ($t, $d, $status, $since, $reason, $layout, $message, $acked, $ackStatus)
-                ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason,
-                    current_layout_id = $layout, current_message_id = $message, acked_layout_id = $acked, acked_status = $ackStatus
+                INSERT INTO retained (topic, payload, qos, content_type, payload_format) VALUES ($topic, $payload, $qos, $type, $format)
+                ON CONFLICT (topic) DO UPDATE SET payload = $payload, qos = $qos, content_type = $type, payload_format = $format
                 """,
-                ("$t", tenant), ("$d", deviceId), ("$status", updated.Status), ("$since", updated.Since.ToString("O")), ("$reason", updated.Reason),
-                ("$layout", updated.CurrentLayoutId), ("$message", updated.CurrentLayoutMessageId), ("$acked", updated.AckedLayoutId), ("$ackStatus", updated.AckedLayoutStatus));
-            return updated;
+                ("$topic", message.Topic), ("$payload", message.Payload.ToArray()), ("$qos", (int)message.QualityOfServiceLevel),
+                ("$type", message.ContentType), ("$format", (int)message.PayloadFormatIndicator));
         }
-        finally
+
+        return 0;
+    });
+
+    public Task<List<MqttApplicationMessage>> LoadRetainedAsync() => RunAsync(() =>
+    {
+        using var command = Command("SELECT topic, payload, qos, content_type, payload_format FROM retained");
+        using var reader = command.ExecuteReader();
+        var messages = new List<MqttApplicationMessage>();
+        while (reader.Read())
         {
-            _lock.Release();
+            messages.Add(new MqttApplicationMessageBuilder()
+                .WithTopic(reader.GetString(0))
+                .WithPayload((byte[])reader.GetValue(1))
+                .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)reader.GetInt32(2))
+                .WithContentType(reader.IsDBNull(3) ? null : reader.GetString(3))
+                .WithPayloadFormatIndicator((MqttPayloadFormatIndicator)reader.GetInt32(4))
+                .WithRetainFlag()
+                .Build());
         }
+
+        return messages;
+    });
+
+    public Task AddLayoutDeliveriesAsync(string tenant, string messageId, string layoutId, IReadOnlyList<(string DeviceId, long Seq)> devices) => RunAsync(() =>
+    {
+        using var command = Command("""
+            INSERT INTO layout_deliveries (tenant, message_id, device_id, layout_id, seq, state, error, updated)
+            VALUES ($t, $m, $d, $layout, $seq, 0, NULL, $now)
+            """, ("$t", tenant), ("$m", messageId), ("$layout", layoutId), ("$now", _time.GetUtcNow().ToString("O")), ("$d", ""), ("$seq", 0L));
+        foreach (var (deviceId, seq) in devices)
+        {
+            command.Parameters["$d"].Value = deviceId;
+            command.Parameters["$seq"].Value = seq;
+            command.ExecuteNonQuery();
+        }
+
+        return 0;
+    });
+
+    public Task AdvanceLayoutDeliveryAsync(string tenant, string messageId, string deviceId, LayoutState state, string? error = null) => RunAsync(() =>
+    {
+        // Forward only: applied and failed may replace each other (a retried apply), nothing goes back to pending.
+        Execute("""
+            UPDATE layout_deliveries SET state = $state, error = $error, updated = $now
+            WHERE tenant = $t AND message_id = $m AND device_id = $d AND (state < $state OR (state >= 2 AND $state >= 2))
+            """,
+            ("$t", tenant), ("$m", messageId), ("$d", deviceId), ("$state", (int)state), ("$error", error), ("$now", _time.GetUtcNow().ToString("O")));
+        return 0;
+    });
+
+    public Task<IReadOnlyList<LayoutDelivery>> GetLayoutDeliveriesAsync(string tenant, string messageId) => RunAsync<IReadOnlyList<LayoutDelivery>>(() =>
+    {
+        using var command = Command("""
+            SELECT device_id, layout_id, seq, state, error, updated FROM layout_deliveries
+            WHERE tenant = $t AND message_id = $m ORDER BY device_id
+            """, ("$t", tenant), ("$m", messageId));
+        using var reader = command.ExecuteReader();
+        var deliveries = new List<LayoutDelivery>();
+        while (reader.Read())
+        {
+            deliveries.Add(new LayoutDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (LayoutState)reader.GetInt32(3),
+                Text(reader, 4), DateTimeOffset.Parse(reader.GetString(5))));
+        }
+
+        return deliveries;
+    });
+
+    public Task AppendHistoryAsync(string tenant, string topic, long seq, DateTimeOffset at, byte[] envelope) => RunAsync(() =>
+    {
+        Execute("INSERT OR REPLACE INTO history (tenant, seq, topic, at, envelope) VALUES ($t, $seq, $topic, $at, $envelope)",
+            ("$t", tenant), ("$seq", seq), ("$topic", topic), ("$at", at.ToUnixTimeMilliseconds()), ("$envelope", envelope));
+        Trim(tenant);
+        return 0;
+    });
+
+    public Task<HistoryPage> ReadHistoryAsync(string tenant, string topic, long since, int limit) => RunAsync(() =>
+    {
+        Trim(tenant);
+        var floor = Scalar<long?>("SELECT history_floor FROM tenants WHERE tenant = $t", ("$t", tenant)) ?? 0;
+        using var command = Command("SELECT envelope FROM history WHERE tenant = $t AND topic = $topic AND seq > $since ORDER BY seq LIMIT $limit",
+            ("$t", tenant), ("$topic", topic), ("$since", since), ("$limit", limit));
+        using var reader = command.ExecuteReader();
+        var envelopes = new List<byte[]>();
+        while (reader.Read())
+        {
+            envelopes.Add((byte[])reader.GetValue(0));
+        }
+
+        return new HistoryPage(since < floor, floor + 1, envelopes);
+    });
+
+    abstract class Operation
+    {
+        public abstract void Run();
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
     }
 
-    public async ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant)
+    sealed class Operation<T>(Func<T> work) : Operation
     {
-        await _lock.WaitAsync();
-        try
-        {
-            return tenant is null
-                ? ReadDevices("ORDER BY tenant, device_id")
-                : ReadDevices("WHERE tenant = $t ORDER BY device_id", ("$t", tenant));
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        T _result = default!;
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run() => _result = work();
+
+        public override void Complete() => _done.TrySetResult(_result);
+
+        public override void Fail(Exception error) => _done.TrySetException(error);
     }
 
-    public async Task SaveRetainedAsync(MqttApplicationMessage message)
+    Task<T> RunAsync<T>(Func<T> work)
     {
-        await _lock.WaitAsync();
-        try
+        var operation = new Operation<T>(work);
+        if (!_queue.Writer.TryWrite(operation))
         {
-            if (message.Payload.IsEmpty)
+            throw new ObjectDisposedException(nameof(SqliteStore));
+        }
+
+        return operation.Task;
+    }
+
+    /// <summary>
+    /// Runs queued operations in order, each under its own savepoint (one that throws is undone alone), as many as are
+    /// waiting in one transaction, and completes them once that transaction is committed.
+    /// </summary>
+    async Task RunQueueAsync()
+    {
+        var batch = new List<Operation>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
             {
-                Execute("DELETE FROM retained WHERE topic = $topic", ("$topic", message.Topic));
+                batch.Add(next);
             }
-            else
+
+            var succeeded = new List<Operation>(batch.Count);
+            try
             {
-                Execute("""
-                    INSERT INTO retained (topic, payload, qos, content_type, payload_format) VALUES ($topic, $payload, $qos, $type, $format)
-                    ON CONFLICT (topic) DO UPDATE SET payload = $payload, qos = $qos, content_type = $type, payload_format = $format
-                    """,
-                    ("$topic", message.Topic), ("$payload", message.Payload.ToArray()), ("$qos", (int)message.QualityOfServiceLevel),
-                    ("$type", message.ContentType), ("$format", (int)message.PayloadFormatIndicator));
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+                using var transaction = _db.BeginTransaction();
+                foreach (var operation in batch)
+                {
+                    Execute("SAVEPOINT op");
+                    try
+                    {
+                        operation.Run();
+                        Execute("RELEASE op");
+                        succeeded.Add(operation);
+                    }
+                    catch (Exception error)
+                    {
+                        Execute("ROLLBACK TO op");
+                        Execute("RELEASE op");
+                        operation.Fail(error);
+                    }
+                }
 
-    public async Task<List<MqttApplicationMessage>> LoadRetainedAsync()
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            using var command = Command("SELECT topic, payload, qos, content_type, payload_format FROM retained");
-            using var reader = command.ExecuteReader();
-            var messages = new List<MqttApplicationMessage>();
-            while (reader.Read())
-            {
-                messages.Add(new MqttApplicationMessageBuilder()
-                    .WithTopic(reader.GetString(0))
-                    .WithPayload((byte[])reader.GetValue(1))
-                    .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)reader.GetInt32(2))
-                    .WithContentType(reader.IsDBNull(3) ? null : reader.GetString(3))
-                    .WithPayloadFormatIndicator((MqttPayloadFormatIndicator)reader.GetInt32(4))
-                    .WithRetainFlag()
-                    .Build());
-            }
-
-            return messages;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async Task AddLayoutDeliveriesAsync(string tenant, string messageId, string layoutId, IReadOnlyList<(string DeviceId, long Seq)> devices)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            using var transaction = _db.BeginTransaction();
-            using var command = Command("""
-                INSERT INTO layout_deliveries (tenant, message_id, device_id, layout_id, seq, state, error, updated)
-                VALUES ($t, $m, $d, $layout, $seq, 0, NULL, $now)
-                """, ("$t", tenant), ("$m", messageId), ("$layout", layoutId), ("$now", _time.GetUtcNow().ToString("O")), ("$d", ""), ("$seq", 0L));
-            command.Transaction = transaction;
-            foreach (var (deviceId, seq) in devices)
-            {
-                command.Parameters["$d"].Value = deviceId;
-                command.Parameters["$seq"].Value = seq;
-                command.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async Task AdvanceLayoutDeliveryAsync(string tenant, string messageId, string deviceId, LayoutState state, string? error = null)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            // Forward only: applied and failed may replace each other (a retried apply), nothing goes back to pending.
-            Execute("""
-                UPDATE layout_deliveries SET state = $state, error = $error, updated = $now
-                WHERE tenant = $t AND message_id = $m AND device_id = $d AND (state < $state OR (state >= 2 AND $state >= 2))
-                """,
-                ("$t", tenant), ("$m", messageId), ("$d", deviceId), ("$state", (int)state), ("$error", error), ("$now", _time.GetUtcNow().ToString("O")));
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async Task<IReadOnlyList<LayoutDelivery>> GetLayoutDeliveriesAsync(string tenant, string messageId)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            using var command = Command("""
-                SELECT device_id, layout_id, seq, state, error, updated FROM layout_deliveries
-                WHERE tenant = $t AND message_id = $m ORDER BY device_id
-                """, ("$t", tenant), ("$m", messageId));
-            using var reader = command.ExecuteReader();
-            var deliveries = new List<LayoutDelivery>();
-            while (reader.Read())
-            {
-                deliveries.Add(new LayoutDelivery(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (LayoutState)reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.Parse(reader.GetString(5))));
-            }
-
-            return deliveries;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async Task AppendHistoryAsync(string tenant, string topic, long seq, DateTimeOffset at, byte[] envelope)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            using var transaction = _db.BeginTransaction();
-            Execute("INSERT OR REPLACE INTO history (tenant, seq, topic, at, envelope) VALUES ($t, $seq, $topic, $at, $envelope)",
-                ("$t", tenant), ("$seq", seq), ("$topic", topic), ("$at", at.ToUnixTimeMilliseconds()), ("$envelope", envelope));
-            Trim(tenant);
-            transaction.Commit();
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    public async Task<HistoryPage> ReadHistoryAsync(string tenant, string topic, long since, int limit)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            using (var transaction = _db.BeginTransaction())
-            {
-                Trim(tenant);
                 transaction.Commit();
+                succeeded.ForEach(o => o.Complete());
             }
-
-            var floor = Scalar<long?>("SELECT history_floor FROM tenants WHERE tenant = $t", ("$t", tenant)) ?? 0;
-            using var command = Command("SELECT envelope FROM history WHERE tenant = $t AND topic = $topic AND seq > $since ORDER BY seq LIMIT $limit",
-                ("$t", tenant), ("$topic", topic), ("$since", since), ("$limit", limit));
-            using var reader = command.ExecuteReader();
-            var envelopes = new List<byte[]>();
-            while (reader.Read())
+            catch (Exception error)
             {
-                envelopes.Add((byte[])reader.GetValue(0));
+                _seq.Clear(); // reserved blocks may not have been written: reserve again from the file
+                succeeded.ForEach(o => o.Fail(error));
             }
 
-            return new HistoryPage(since < floor, floor + 1, envelopes);
-        }
-        finally
-        {
-            _lock.Release();
+            batch.Clear();
         }
     }
 
-    /// <summary>Drops what is beyond the count and age bounds and raises the tenant's floor past it. Caller holds the lock.</summary>
+    /// <summary>Drops what is beyond the count and age bounds and raises the tenant's floor past it. Runs on the queue.</summary>
     void Trim(string tenant)
     {
         var byCount = Scalar<long?>("SELECT seq FROM history WHERE tenant = $t ORDER BY seq DESC LIMIT 1 OFFSET $max",
@@ -348,7 +352,8 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        _worker.Wait(TimeSpan.FromSeconds(10));
         _db.Dispose();
-        _lock.Dispose();
     }
 }

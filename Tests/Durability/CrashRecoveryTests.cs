@@ -14,6 +14,13 @@ public sealed class CrashRecoveryTests(BrokerHost host) : IClassFixture<BrokerHo
         const string t = "crash";
         var admin = host.Token(t, "root", Role.Admin);
         var screen = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
+        await using (var editor = await TestClient.ConnectAsync(host, host.Token(t, "editor")))
+        {
+            await editor.PublishAsync($"cw/{t}/channels/menu", "today: soup", retain: true);
+            await editor.PublishAsync($"cw/{t}/channels/gone", "x", retain: true);
+            await editor.PublishAsync($"cw/{t}/channels/gone", "", retain: true); // an empty retained payload deletes
+        }
+
         var before = await host.PostAsync("/api/websocket/broadcast", admin, new { type = "notification", data = new { } });
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "survivor", deviceIds = new[] { "screen-1", "screen-2" } });
         Assert.Equal(HttpStatusCode.OK, update.Status);
@@ -41,6 +48,14 @@ public sealed class CrashRecoveryTests(BrokerHost host) : IClassFixture<BrokerHo
         var after = await host.PostAsync("/api/websocket/broadcast", admin, new { type = "notification", data = new { } });
         Assert.True(after.Data.GetProperty("seq").GetInt64() > layout.GetProperty("seq").GetInt64());
         Assert.True(layout.GetProperty("seq").GetInt64() > before.Data.GetProperty("seq").GetInt64());
+
+        // A client's retained message is kept too (committed no later than the layout that followed it); a deleted one stays deleted.
+        await using var reader = await TestClient.ConnectAsync(host, host.Token(t, "reader"));
+        await reader.SubscribeAsync($"cw/{t}/channels/#");
+        var menu = await reader.ReceiveAsync();
+        Assert.Equal(($"cw/{t}/channels/menu", "today: soup"), (menu.Topic, TestClient.Text(menu)));
+        await host.PostAsync("/api/websocket/broadcast", admin, new { type = "sentinel", channel = "sentinel", data = new { } });
+        Assert.Equal($"cw/{t}/channels/sentinel", (await reader.ReceiveAsync()).Topic); // nothing retained on 'gone'
 
         // The retained status says offline too.
         await using var watcher = await TestClient.ConnectAsync(host, admin);

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CreatiWall.Bench;
+
+/// <summary>The real Api host as a child process on free loopback ports, with its own database.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    public const string Secret = "bench-only-secret-0123456789abcdef-0123456789";
+
+    readonly string _data = Directory.CreateTempSubdirectory("cw-bench-").FullName;
+    readonly Dictionary<string, string> _settings;
+    Process? _process;
+
+    public HostProcess(Dictionary<string, string>? settings = null) => _settings = settings ?? [];
+
+    public int HttpPort { get; } = FreePort();
+    public int MqttPort { get; } = FreePort();
+
+    public string DatabaseFile => Path.Combine(_data, "broker.db");
+
+    public async Task<TimeSpan> StartAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ApiDll());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{HttpPort}");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["JWT_SECRET"] = Secret;
+        info.Environment["Mqtt__TcpPort"] = MqttPort.ToString();
+        info.Environment["Storage__ConnectionString"] = $"Data Source={DatabaseFile}";
+        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        foreach (var (key, value) in _settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the host exited with {_process.ExitCode}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{HttpPort}/readyz")).IsSuccessStatusCode)
+                {
+                    return stopwatch.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async Task KillAsync()
+    {
+        _process!.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            await KillAsync();
+        }
+
+        Directory.Delete(_data, recursive: true);
+    }
+
+    static string ApiDll()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CreatiWall.Mqtt.sln")))
+            {
+                return Path.Combine(dir.FullName, "Api", "bin", configuration, "net10.0", "CreatiWall.Api.dll");
+            }
+        }
+
+        throw new InvalidOperationException("CreatiWall.Mqtt.sln not found");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
