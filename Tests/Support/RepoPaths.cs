@@ -12,6 +12,9 @@ public static class RepoPaths
     /// <summary>The Api host's build output, built with the tests (project reference).</summary>
     public static string ApiDll => Path.Combine(Root, "Api", "bin", Configuration, "net10.0", "CreatiWall.Api.dll");
 
+    /// <summary>The DeviceAgent's build output.</summary>
+    public static string AgentDll => Path.Combine(Root, "DeviceAgent", "bin", Configuration, "net10.0", "CreatiWall.DeviceAgent.dll");
+
     static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

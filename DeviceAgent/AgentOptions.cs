@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+
+namespace CreatiWall.DeviceAgent;
+
+/// <summary>The command line, checked: every mistake is one line naming the option.</summary>
+public sealed partial record AgentOptions(
+    IReadOnlyList<BrokerUrl> Brokers,
+    TokenSource Token,
+    string Device,
+    string StateDir,
+    int Simulate,
+    string? DevSecret,
+    string? Hook,
+    TimeSpan KeepAlive,
+    Backoff Backoff,
+    int MaxAttempts)
+{
+    public const string Help = """
+        CreatiWall DeviceAgent: keeps a screen's layout in step with the CreatiWall broker.
+
+        usage: dotnet run --project DeviceAgent -- --broker URL[,URL...] --token JWT --device ID --state-dir DIR [options]
+
+          --broker URL[,URL...]  broker addresses, tried in turn: mqtt://host:1883 or ws://host:5000/mqtt
+          --token JWT            the device's token (the MQTT password); or set CW_DEVICE_TOKEN
+          --token-file FILE      read the token from FILE at every connection attempt (rotation without restart)
+          --device ID            the device id (the MQTT username); default: the token's sub
+          --state-dir DIR        where DIR/current-layout.json, the last applied layout envelope, is kept
+          --hook COMMAND         run with sh -c after each applied layout, notification or content sync; it gets
+                                 CW_EVENT (layout_update, notification, content_sync, ...), CW_FILE (the layout
+                                 file) and CW_MESSAGE (the envelope); a non-zero exit acknowledges the layout as failed
+          --keepalive SECONDS    MQTT keepalive (default 30)
+          --backoff-initial MS   first reconnect delay ceiling (default 1000); doubles per attempt ...
+          --backoff-max MS       ... up to this (default 30000); each wait is random below the ceiling (full jitter)
+          --max-attempts N       give up after N failed attempts in a row (default 0: never; 5: the seed's mode)
+          --simulate N           run N devices ID-1 ... ID-N in this process, state in DIR/ID-k/
+          --dev-secret SECRET    with --simulate: sign a device token for each (HS256, the broker's JWT_SECRET);
+                                 without it, --token must be a tenant admin token
+          --help                 this text
+        """;
+
+    static readonly string[] Flags =
+        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex Id();
+
+    public static bool TryParse(string[] args, out AgentOptions options, out string error)
+    {
+        options = null!;
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (name is null || !Flags.Contains(name) || i + 1 >= args.Length)
+            {
+                error = name is not null && Flags.Contains(name) ? $"--{name} needs a value" : $"unknown argument '{args[i]}' (see --help)";
+                return false;
+            }
+
+            values[name] = args[++i];
+        }
+
+        error = Check(values, out options!) ?? "";
+        return error.Length == 0;
+    }
+
+    static string? Check(Dictionary<string, string> v, out AgentOptions? options)
+    {
+        options = null;
+        var brokers = new List<BrokerUrl>();
+        foreach (var text in v.GetValueOrDefault("broker", "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!BrokerUrl.TryParse(text, out var url, out var urlError))
+            {
+                return "--broker: " + urlError;
+            }
+
+            brokers.Add(url);
+        }
+
+        if (brokers.Count == 0)
+        {
+            return "--broker is required: mqtt://host:1883 or ws://host:5000/mqtt";
+        }
+
+        TokenSource token;
+        if (v.TryGetValue("token-file", out var file))
+        {
+            if (!File.Exists(file))
+            {
+                return $"--token-file: '{file}' does not exist";
+            }
+
+            token = TokenSource.FromFile(file);
+        }
+        else if ((v.GetValueOrDefault("token") ?? Environment.GetEnvironmentVariable("CW_DEVICE_TOKEN")) is { Length: > 0 } jwt)
+        {
+            token = TokenSource.Fixed(jwt);
+        }
+        else
+        {
+            return "--token (or --token-file, or CW_DEVICE_TOKEN) is required";
+        }
+
+        if (token.Claim("tenant") is null)
+        {
+            return "--token: not a readable JWT with a tenant claim";
+        }
+
+        var device = v.GetValueOrDefault("device") ?? token.Claim("sub");
+        if (device is null || !Id().IsMatch(device))
+        {
+            return $"--device: '{device}' is not a device id ({Id()})";
+        }
+
+        if (!v.TryGetValue("state-dir", out var stateDir))
+        {
+            return "--state-dir is required";
+        }
+
+        if (!TryNumber(v, "keepalive", 30, 1, 65535, out var keepAlive, out var e1) ||
+            !TryNumber(v, "backoff-initial", 1000, 1, 3_600_000, out var initial, out e1) ||
+            !TryNumber(v, "backoff-max", 30_000, 1, 3_600_000, out var max, out e1) ||
+            !TryNumber(v, "max-attempts", 0, 0, int.MaxValue, out var attempts, out e1) ||
+            !TryNumber(v, "simulate", 0, 0, 100_000, out var simulate, out e1))
+        {
+            return e1;
+        }
+
+        options = new AgentOptions(brokers, token, device, stateDir, simulate, v.GetValueOrDefault("dev-secret"), v.GetValueOrDefault("hook"),
+            TimeSpan.FromSeconds(keepAlive), new Backoff(TimeSpan.FromMilliseconds(initial), TimeSpan.FromMilliseconds(Math.Max(initial, max))), attempts);
+        return null;
+    }
+
+    static bool TryNumber(Dictionary<string, string> v, string name, int fallback, int min, int max, out int value, out string error)
+    {
+        error = "";
+        if (!v.TryGetValue(name, out var text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        if (int.TryParse(text, out value) && value >= min && value <= max)
+        {
+            return true;
+        }
+
+        error = $"--{name} must be a whole number from {min} to {max}";
+        return false;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace CreatiWall.DeviceAgent;
+
+/// <summary>
+/// One screen: connects (trying each broker in turn, backing off), subscribes, applies the newest layout, acknowledges
+/// it, and reconnects forever (or up to --max-attempts failures in a row).
+/// </summary>
+public sealed class DeviceRunner(string device, TokenSource token, string stateDir, AgentOptions options, ILogger logger)
+{
+    readonly LayoutFile _layout = new(stateDir);
+    readonly RendererHook _hook = new(options.Hook);
+    IMqttClient? _client;
+    string _tenant = "";
+
+    string Topic(string tail = "") => $"cw/{_tenant}/devices/{device}{tail}";
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        _client = client;
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var failures = 0;
+        var broker = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var url = options.Brokers[broker % options.Brokers.Count];
+            var ended = new TaskCompletionSource<MqttClientDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Func<MqttClientDisconnectedEventArgs, Task> onDisconnect = e => { ended.TrySetResult(e); return Task.CompletedTask; };
+            client.DisconnectedAsync += onDisconnect;
+            try
+            {
+                _tenant = token.Tenant();
+                var result = await client.ConnectAsync(ConnectOptions(url, token.Read()), stop);
+                if (result.ResultCode == MqttClientConnectResultCode.Success)
+                {
+                    failures = 0;
+                    logger.LogInformation("{Device} connected to {Broker}", device, url);
+                    await SubscribeAsync(client, stop);
+                    var reason = await ended.Task.WaitAsync(stop);
+                    logger.LogWarning("{Device} disconnected from {Broker}: {Reason}", device, url, reason.Reason);
+                }
+                else
+                {
+                    // The token is refused: say so in one line, and try again later (a rotated token may come).
+                    logger.LogError("error: {Broker} refused device {Device}: {Code} ({Reason})", url, device, result.ResultCode, result.ReasonString);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("{Device} cannot reach {Broker}: {Error}", device, url, e.GetBaseException().Message);
+                broker++; // this one seems down: try the next
+            }
+            finally
+            {
+                client.DisconnectedAsync -= onDisconnect;
+            }
+
+            failures++;
+            if (options.MaxAttempts > 0 && failures >= options.MaxAttempts)
+            {
+                throw new AgentFailedException($"device {device} gave up after {failures} failed attempts");
+            }
+
+            var delay = options.Backoff.Delay(failures - 1);
+            logger.LogInformation("{Device} reconnects in {Delay} ms", device, (int)delay.TotalMilliseconds);
+            await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync();
+        }
+    }
+
+    MqttClientOptions ConnectOptions(BrokerUrl url, string jwt)
+    {
+        var will = JsonSerializer.Serialize(new
+        {
+            type = "device_status",
+            channel = $"device:{device}",
+            data = new { deviceId = device, status = "offline", reason = "network-error" },
+            sender = new { userId = (string?)null, deviceId = device },
+        });
+        return url.Apply(new MqttClientOptionsBuilder())
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId($"{_tenant}:{device}") // client ids are global to the broker; device ids only per tenant
+            .WithCredentials(device, jwt)
+            .WithKeepAlivePeriod(options.KeepAlive)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithWillTopic(Topic("/status"))
+            .WithWillPayload(will)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+    }
+
+    /// <summary>Always subscribes again: a resumed session may be gone after a broker restart.</summary>
+    Task SubscribeAsync(IMqttClient client, CancellationToken stop) => client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+        .WithTopicFilter(Topic("/layout"), MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter(Topic(), MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter($"cw/{_tenant}/broadcast", MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter($"cw/{_tenant}/content", MqttQualityOfServiceLevel.AtLeastOnce)
+        .Build(), stop);
+
+    async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var payload = e.ApplicationMessage.Payload.ToArray();
+        JsonElement envelope;
+        try
+        {
+            envelope = JsonDocument.Parse(payload).RootElement;
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("{Device} ignored a message on {Topic} that is not a JSON envelope", device, e.ApplicationMessage.Topic);
+            return;
+        }
+
+        var type = envelope.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+        if (e.ApplicationMessage.Topic == Topic("/layout") && type == "layout_update")
+        {
+            await ApplyLayoutAsync(envelope, payload);
+            return;
+        }
+
+        logger.LogInformation("{Device} received {Type} on {Topic}", device, type, e.ApplicationMessage.Topic);
+        await _hook.RunAsync(type, _layout.Path, Encoding.UTF8.GetString(payload));
+    }
+
+    /// <summary>Applies a layout only if its seq is higher than the applied one's; acknowledges the outcome.</summary>
+    async Task ApplyLayoutAsync(JsonElement envelope, byte[] payload)
+    {
+        var seq = envelope.TryGetProperty("seq", out var s) && s.TryGetInt64(out var value) ? value : 0;
+        var messageId = envelope.TryGetProperty("id", out var id) ? id.GetString() : null;
+        var data = envelope.TryGetProperty("data", out var d) ? d : default;
+        var layoutId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("layoutId", out var l) ? l.GetString() : null;
+        if (seq < _layout.Seq)
+        {
+            logger.LogInformation("{Device} ignored stale layout {LayoutId} (seq {Seq} < applied {Applied})", device, layoutId, seq, _layout.Seq);
+            return;
+        }
+
+        string? error = null;
+        if (seq > _layout.Seq)
+        {
+            _layout.Write(payload, seq);
+            error = await _hook.RunAsync("layout_update", _layout.Path, Encoding.UTF8.GetString(payload));
+            logger.LogInformation("{Device} applied layout {LayoutId} (seq {Seq}){Error}", device, layoutId, seq, error is null ? "" : ": " + error);
+        }
+        else
+        {
+            logger.LogInformation("{Device} already applied layout {LayoutId} (seq {Seq})", device, layoutId, seq);
+        }
+
+        // A repeat of the applied layout (the retained copy after a reconnect) is acknowledged again: idempotent,
+        // and it repairs an ack lost when the agent or the broker stopped right after applying.
+        await AcknowledgeAsync(messageId, layoutId, error);
+    }
+
+    Task AcknowledgeAsync(string? messageId, string? layoutId, string? error)
+    {
+        var ack = JsonSerializer.Serialize(new
+        {
+            id = Guid.NewGuid().ToString("N"),
+            type = "layout_ack",
+            channel = $"device:{device}",
+            data = new { messageId, layoutId, status = error is null ? "applied" : "failed", error },
+            sender = new { userId = (string?)null, deviceId = device },
+            timestamp = DateTimeOffset.UtcNow,
+        });
+        return _client!.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(Topic("/ack"))
+            .WithPayload(ack)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+    }
+}
+
+public sealed class AgentFailedException(string message) : Exception(message);
