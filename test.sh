@@ -26,6 +26,23 @@ dotnet test CreatiWall.Mqtt.sln -c Debug --no-build -nologo 2>&1 | tee "$log"
 while read -r f p s; do
   failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
+
+# The browser client: Vitest against the real host (built above).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: npm is missing: install Node.js 20+ to run the web client's tests" >&2; failed=$((failed + 1)); status=1
+elif (cd web && npm ci --no-audit --no-fund >/dev/null 2>&1 && npm run build >/dev/null 2>&1); then
+  (cd web/client && npx vitest run 2>&1) | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  # Vitest's summary: "Tests  1 failed | 3 passed (4)", with "| N skipped" when some are
+  line=$(grep -E '^ +Tests +' "$log" | tail -1)
+  p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+  f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+  k=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || true)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
+  [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
+else
+  echo "test.sh: npm ci or the web build failed" >&2; failed=$((failed + 1)); status=1
+fi
 rm -f "$log"
 
 [ "$passed" -gt 0 ] || status=1

@@ -1,0 +1,204 @@
+import mqtt, { type MqttClient } from "mqtt";
+import { type ConnectInfo, type Envelope, type Handler, RealtimeError, type RealtimeOptions, type Status } from "./types.js";
+
+export * from "./types.js";
+
+/** Channels the server keeps history for: missed messages on these are recovered after a reconnect. */
+const historyChannel = (channel: string) => !channel.startsWith("device:");
+
+/**
+ * The seed's client API over MQTT over WebSocket: `connect`, `on`/`off` by envelope type, `send`, layout and content
+ * REST calls. Reconnects with backoff and a fresh token, subscribes again, and recovers what it missed through the
+ * history route, so handlers see every message once, in order.
+ */
+export class RealtimeClient {
+  private mqtt?: MqttClient;
+  private info?: ConnectInfo;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly lastSeq = new Map<string, number>();
+  private readonly seen = new Set<string>();
+  private attempts = 0;
+  private closing = false;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private connected = false;
+
+  constructor(private readonly options: RealtimeOptions) {}
+
+  /** Connects (as `deviceId` when given) and subscribes to `channels` (default: the caller's tenant and own channel). */
+  async connect(deviceId?: string, channels?: string[]): Promise<void> {
+    this.closing = false;
+    this.info = await this.rest<ConnectInfo>("POST", "/api/websocket/connect", { deviceId, channels });
+    await this.open();
+  }
+
+  disconnect(): void {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    this.mqtt?.end(true);
+    this.mqtt = undefined;
+    this.setConnected(false);
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Handlers for an envelope type; "*" receives every message, "connection" gets {connected} changes, "resync" a gap. */
+  on(type: string, handler: Handler): void {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type)!.add(handler);
+  }
+
+  off(type: string, handler: Handler): void {
+    this.handlers.get(type)?.delete(handler);
+  }
+
+  send(message: { type: string; data: Record<string, unknown>; channel?: string }) {
+    return this.rest<{ messageId: string; topic: string; seq: number }>("POST", "/api/websocket/broadcast", message);
+  }
+
+  sendLayoutUpdate(layoutId: string, deviceIds?: string[], layoutData?: Record<string, unknown>) {
+    return this.rest<{ messageId: string; devices: string[] }>("POST", "/api/websocket/layout-update", { layoutId, deviceIds, layoutData });
+  }
+
+  sendContentSync(contentType: string, contentId: string, action: "create" | "update" | "delete", data: Record<string, unknown>) {
+    return this.rest<{ messageId: string; topic: string; seq: number }>("POST", "/api/websocket/content-sync", { contentType, contentId, action, data });
+  }
+
+  getStatus() {
+    return this.rest<Status>("GET", "/api/websocket/status");
+  }
+
+  /** Any authenticated GET of the REST API (e.g. "/api/devices"). */
+  get<T>(path: string) {
+    return this.rest<T>("GET", path);
+  }
+
+  private async open(): Promise<void> {
+    const info = this.info!;
+    const token = await this.options.getToken();
+    const client = mqtt.connect(info.mqtt.webSocketUrl, {
+      protocolVersion: 5,
+      clientId: info.connectionId,
+      username: info.mqtt.username,
+      password: token,
+      clean: true,
+      reconnectPeriod: 0, // reconnects are ours: each needs a fresh token and a catch-up
+      connectTimeout: 10_000,
+    });
+    this.mqtt = client;
+    client.on("message", (topic, payload) => this.receive(topic, payload));
+    client.on("close", () => {
+      if (this.mqtt !== client) return;
+      this.setConnected(false);
+      this.scheduleReconnect();
+    });
+    client.on("error", (error) => this.debug("mqtt error", error.message));
+    await new Promise<void>((resolve, reject) => {
+      client.once("connect", async () => {
+        try {
+          await client.subscribeAsync(info.mqtt.topics, { qos: 1 });
+          const recovering = this.attempts > 0 || this.lastSeq.size > 0;
+          this.attempts = 0;
+          if (recovering) await this.recover();
+          this.setConnected(true);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+      client.once("error", reject);
+    });
+  }
+
+  private scheduleReconnect() {
+    if (this.closing) return;
+    const initial = this.options.reconnectInitialMs ?? 1000;
+    const max = this.options.reconnectMaxMs ?? 30_000;
+    const delay = Math.random() * Math.min(max, initial * 2 ** Math.min(this.attempts++, 30));
+    this.debug("reconnecting in", Math.round(delay), "ms");
+    this.reconnectTimer = setTimeout(() => this.open().catch((error) => {
+      this.debug("reconnect failed", String(error));
+      this.mqtt?.end(true);
+      this.scheduleReconnect();
+    }), delay);
+  }
+
+  /** After a reconnect: what each history channel published since the last message seen, in order, once. */
+  private async recover(): Promise<void> {
+    for (const channel of this.info!.channels.filter(historyChannel)) {
+      const since = this.lastSeq.get(channel) ?? 0;
+      try {
+        const page = await this.rest<{ messages: Envelope[] }>("GET", `/api/websocket/history?channel=${encodeURIComponent(channel)}&since=${since}`);
+        page.messages.forEach((envelope) => this.dispatch(envelope));
+      } catch (error) {
+        if (error instanceof RealtimeError && error.status === 410) {
+          this.emit("resync", { type: "resync", channel, data: { since } } as unknown as Envelope);
+        } else {
+          this.debug("recovery failed for", channel, String(error));
+        }
+      }
+    }
+  }
+
+  private receive(topic: string, payload: Uint8Array) {
+    try {
+      this.dispatch(JSON.parse(new TextDecoder().decode(payload)) as Envelope);
+    } catch {
+      this.debug("not an envelope on", topic);
+    }
+  }
+
+  private dispatch(envelope: Envelope) {
+    if (!envelope?.type) return;
+    if (envelope.id) {
+      if (this.seen.has(envelope.id + "/" + envelope.channel)) return; // a message recovered and also received live
+      this.seen.add(envelope.id + "/" + envelope.channel);
+      if (this.seen.size > 5000) this.seen.delete(this.seen.values().next().value!);
+    }
+
+    if (typeof envelope.seq === "number" && envelope.channel) {
+      this.lastSeq.set(envelope.channel, Math.max(envelope.seq, this.lastSeq.get(envelope.channel) ?? 0));
+    }
+
+    this.debug("message", envelope.type, envelope.channel, envelope.seq);
+    this.emit(envelope.type, envelope);
+    this.emit("*", envelope);
+  }
+
+  private emit(type: string, envelope: Envelope) {
+    this.handlers.get(type)?.forEach((handler) => {
+      try {
+        handler(envelope);
+      } catch (error) {
+        this.debug("handler failed", String(error));
+      }
+    });
+  }
+
+  private setConnected(connected: boolean) {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.emit("connection", { type: "connection", data: { connected } } as unknown as Envelope);
+  }
+
+  private async rest<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(this.options.baseUrl + path, {
+      method,
+      headers: { Authorization: `Bearer ${await this.options.getToken()}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok || json.success === false) {
+      throw new RealtimeError(response.status, json.error?.code ?? "error", json.error?.message ?? response.statusText);
+    }
+
+    return json.data as T;
+  }
+
+  private debug(...args: unknown[]) {
+    if (typeof localStorage !== "undefined" && localStorage.getItem("websocket_debug") === "true") {
+      console.debug("[creatiwall]", ...args);
+    }
+  }
+}
