@@ -8,9 +8,11 @@ need_debian() { # package, command it provides
   command -v "$2" >/dev/null 2>&1 && return 0
   echo "test.sh: installing Debian package $1" >&2
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "$1" >/dev/null
+  if [ -z "${apt_updated:-}" ]; then $sudo apt-get update -qq >/dev/null; apt_updated=1; fi
+  $sudo apt-get install -y -qq "$1" >/dev/null
 }
 need_debian mosquitto-clients mosquitto_sub || { echo "test.sh: could not install mosquitto-clients" >&2; echo "0 passed, 1 failed"; exit 1; }
+need_debian chromium chromium || { echo "test.sh: could not install chromium (for the dashboard tests)" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0; skipped=0; status=0
 log=$(mktemp)
@@ -30,7 +32,7 @@ done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), 
 # The browser client: Vitest against the real host (built above).
 if ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: npm is missing: install Node.js 20+ to run the web client's tests" >&2; failed=$((failed + 1)); status=1
-elif (cd web && npm ci --no-audit --no-fund >/dev/null 2>&1 && npm run build >/dev/null 2>&1); then
+elif (cd web && { test -d node_modules || npm ci --no-audit --no-fund >/dev/null 2>&1; } && npm run build >/dev/null 2>&1); then
   (cd web/client && npx vitest run 2>&1) | tee "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   # Vitest's summary: "Tests  1 failed | 3 passed (4)", with "| N skipped" when some are

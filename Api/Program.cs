@@ -1,5 +1,6 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Cli;
+using CreatiWall.Api.Dashboard;
 using CreatiWall.Api.Devices;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
@@ -33,6 +34,7 @@ try
     var app = builder.Build();
     app.UseSerilogRequestLogging();
     app.UseErrorHandling();
+    app.UseDashboard();
     app.UseWebSockets();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -61,7 +61,8 @@ public class BrokerHost : IAsyncLifetime
             environment[key] = value;
         }
 
-        _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", BaseUrl], environment, Path.GetDirectoryName(RepoPaths.ApiDll));
+        // The project folder is the content root, as under dotnet run: appsettings.json and the dashboard in wwwroot.
+        _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", BaseUrl], environment, Path.Combine(RepoPaths.Root, "Api"));
         await WaitUntilReadyAsync();
     }
 

@@ -97,7 +97,7 @@ export class RealtimeClient {
     await new Promise<void>((resolve, reject) => {
       client.once("connect", async () => {
         try {
-          await client.subscribeAsync(info.mqtt.topics, { qos: 1 });
+          await client.subscribeAsync(this.topics(), { qos: 1 });
           const recovering = this.attempts > 0 || this.lastSeq.size > 0;
           this.attempts = 0;
           if (recovering) await this.recover();
@@ -109,6 +109,16 @@ export class RealtimeClient {
       });
       client.once("error", reject);
     });
+  }
+
+  private topics(): string[] {
+    const topics = [...this.info!.mqtt.topics];
+    const tenant = topics.find((t) => t.endsWith("/broadcast"))?.split("/")[1];
+    if (this.options.watchDevices && tenant) {
+      topics.push(`cw/${tenant}/devices/+/status`, `cw/${tenant}/devices/+/ack`); // acks: admins only, refused to others
+    }
+
+    return topics;
   }
 
   private scheduleReconnect() {

@@ -20,6 +20,8 @@ export interface RealtimeOptions {
   reconnectInitialMs?: number;
   /** Largest reconnect delay ceiling in ms. Default 30000. */
   reconnectMaxMs?: number;
+  /** Also follow every device's presence (`device_status`) and acknowledgements (`layout_ack`, admins) of the tenant. */
+  watchDevices?: boolean;
 }
 
 export interface ConnectInfo {
