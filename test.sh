@@ -33,7 +33,7 @@ done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), 
 if ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: npm is missing: install Node.js 20+ to run the web client's tests" >&2; failed=$((failed + 1)); status=1
 elif (cd web && { test -d node_modules || npm ci --no-audit --no-fund >/dev/null 2>&1; } && npm run build >/dev/null 2>&1); then
-  (cd web/client && npx vitest run 2>&1) | tee "$log"
+  (cd web/client && NO_COLOR=1 npx vitest run 2>&1) | sed 's/\x1b\[[0-9;]*m//g' | tee "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   # Vitest's summary: "Tests  1 failed | 3 passed (4)", with "| N skipped" when some are
   line=$(grep -E '^ +Tests +' "$log" | tail -1)
