@@ -41,7 +41,15 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
                 {
                     failures = 0;
                     logger.LogInformation("{Device} connected to {Broker}", device, url);
-                    await SubscribeAsync(client, stop);
+                    try
+                    {
+                        await SubscribeAsync(client, stop);
+                    }
+                    catch (Exception e) when (!client.IsConnected && e is not OperationCanceledException)
+                    {
+                        // The connection ended while subscribing (its token expired, the broker stopped): a disconnect.
+                    }
+
                     var reason = await ended.Task.WaitAsync(stop);
                     logger.LogWarning("{Device} disconnected from {Broker}: {Reason}", device, url, reason.Reason);
                 }

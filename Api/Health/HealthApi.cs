@@ -1,5 +1,5 @@
 using CreatiWall.Broker.Storage;
-using MQTTnet.Server;
+using CreatiWall.Broker.Mqtt;
 
 namespace CreatiWall.Api.Health;
 
@@ -9,9 +9,9 @@ public static class HealthApi
     public static WebApplication MapHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
-        app.MapGet("/readyz", async (MqttServer server, IBrokerStore store) =>
+        app.MapGet("/readyz", async (BrokerLifecycle broker, IBrokerStore store) =>
             {
-                if (!server.IsStarted)
+                if (!broker.IsStarted)
                 {
                     return Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
                 }

@@ -20,6 +20,7 @@ public static class MqttHosting
             .ValidateOnStart();
 
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<BrokerLifecycle>();
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<LayoutAcks>();

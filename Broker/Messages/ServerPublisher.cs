@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Storage;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -8,7 +9,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Messages;
 
 /// <summary>Publishes envelopes as the server, straight into the broker (no loopback client).</summary>
-public sealed class ServerPublisher(MqttServer server, IBrokerStore store, TimeProvider? time = null)
+public sealed class ServerPublisher(MqttServer server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider? time = null)
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -50,9 +51,10 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, TimeP
     static bool IsHistoryTopic(string topic) =>
         TopicTable.Match(topic) is [{ Kind: TopicKind.Broadcast or TopicKind.User or TopicKind.Content or TopicKind.Channel }];
 
-    /// <summary>Sends bytes as the server; the retained copy is updated before this returns.</summary>
-    public Task InjectAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)
+    /// <summary>Sends bytes as the server (once it has fully started); the retained copy is updated before this returns.</summary>
+    public async Task InjectAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)
     {
+        await lifecycle.Started;
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
@@ -61,6 +63,6 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, TimeP
             .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
             .Build();
-        return server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "server" });
+        await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "server" });
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class MqttBroker(
     BrokerMetrics metrics,
     TrafficCounters traffic,
     IBrokerStore store,
+    BrokerLifecycle lifecycle,
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
@@ -50,7 +51,11 @@ public sealed partial class MqttBroker(
         // per message at fleet size, so it is not used).
         server.LoadingRetainedMessageAsync += async e => e.LoadedRetainedMessages = await store.LoadRetainedAsync();
         server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
-        server.StartedAsync += _ => presence.RecoverAfterRestartAsync();
+        server.StartedAsync += async _ =>
+        {
+            lifecycle.MarkStarted();
+            await presence.RecoverAfterRestartAsync();
+        };
         server.QueuedApplicationMessageOverwrittenAsync += e =>
         {
             traffic.MessageDropped();

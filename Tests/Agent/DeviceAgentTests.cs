@@ -25,7 +25,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "lobby", deviceIds = new[] { "screen-1" }, layoutData = new { zones = 2 } });
         var messageId = update.Data.GetProperty("messageId").GetString();
 
-        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "applied");
+        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "applied", agent.Process);
         var applied = JsonDocument.Parse(await File.ReadAllTextAsync(agent.LayoutFile)).RootElement;
         Assert.Equal(messageId, applied.GetProperty("id").GetString());
         Assert.Equal(2, applied.GetProperty("data").GetProperty("layoutData").GetProperty("zones").GetInt32());
@@ -46,7 +46,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         var messageId = (await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "broken", deviceIds = new[] { "screen-1" } }))
             .Data.GetProperty("messageId").GetString();
 
-        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "failed");
+        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "failed", agent.Process);
         var delivery = (await host.GetAsync($"/api/layout-updates/{messageId}", admin)).Data.GetProperty("devices")[0];
         Assert.Equal("the hook exited with 3", delivery.GetProperty("error").GetString());
     }
@@ -134,12 +134,12 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         return reply.Status == HttpStatusCode.OK ? reply.Data.GetProperty("devices")[0].GetProperty("state").GetString() : null;
     }
 
-    internal static async Task EventuallyAsync(Func<Task<bool>> condition)
+    internal static async Task EventuallyAsync(Func<Task<bool>> condition, ChildProcess? agent = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s");
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s\n" + agent?.Output);
             await Task.Delay(25);
         }
     }
