@@ -24,7 +24,7 @@ public sealed class AgentRecoveryTests(BrokerHost host) : IClassFixture<BrokerHo
 
         await agent.WaitForLogAsync("applied layout meanwhile");
         var messageId = update.Data.GetProperty("messageId").GetString();
-        await DeviceAgentTests.EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var tracking = await host.GetAsync($"/api/layout-updates/{messageId}", admin);
             var device = (await host.GetAsync("/api/devices", admin)).Data.GetProperty("devices")[0];

@@ -25,7 +25,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "lobby", deviceIds = new[] { "screen-1" }, layoutData = new { zones = 2 } });
         var messageId = update.Data.GetProperty("messageId").GetString();
 
-        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "applied", agent.Process);
+        await Eventually.HoldsAsync(async () => (await StateAsync(admin, messageId!)) == "applied", agent.Process);
         var applied = JsonDocument.Parse(await File.ReadAllTextAsync(agent.LayoutFile)).RootElement;
         Assert.Equal(messageId, applied.GetProperty("id").GetString());
         Assert.Equal(2, applied.GetProperty("data").GetProperty("layoutData").GetProperty("zones").GetInt32());
@@ -46,7 +46,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         var messageId = (await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "broken", deviceIds = new[] { "screen-1" } }))
             .Data.GetProperty("messageId").GetString();
 
-        await EventuallyAsync(async () => (await StateAsync(admin, messageId!)) == "failed", agent.Process);
+        await Eventually.HoldsAsync(async () => (await StateAsync(admin, messageId!)) == "failed", agent.Process);
         var delivery = (await host.GetAsync($"/api/layout-updates/{messageId}", admin)).Data.GetProperty("devices")[0];
         Assert.Equal("the hook exited with 3", delivery.GetProperty("error").GetString());
     }
@@ -119,7 +119,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
         var admin = host.Token(t, "root", Role.Admin);
         await using var fleet = AgentProcess.Start(_state, "--broker", $"mqtt://127.0.0.1:{host.MqttPort}", "--token", admin, "--device", "sim", "--simulate", "3");
 
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var devices = (await host.GetAsync("/api/devices", admin)).Data.GetProperty("devices").EnumerateArray();
             return devices.Count(d => d.GetProperty("status").GetString() == "online") == 3;
@@ -132,16 +132,6 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
     {
         var reply = await host.GetAsync($"/api/layout-updates/{messageId}", token);
         return reply.Status == HttpStatusCode.OK ? reply.Data.GetProperty("devices")[0].GetProperty("state").GetString() : null;
-    }
-
-    internal static async Task EventuallyAsync(Func<Task<bool>> condition, ChildProcess? agent = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 15 s\n" + agent?.Output);
-            await Task.Delay(25);
-        }
     }
 
     public void Dispose() => Directory.Delete(_state, recursive: true);

@@ -22,10 +22,10 @@ public sealed class LayoutTrackingTests(BrokerHost host)
         await using var screen = await TestClient.ConnectAsync(host, host.Token(t, "screen-1", Role.Device), "screen-1");
         await screen.SubscribeAsync($"cw/{t}/devices/screen-1/layout");
         await screen.ReceiveAsync(); // MQTTnet acknowledges it (PUBACK)
-        await EventuallyAsync(async () => (await StatesAsync(admin, messageId!))[0] == "delivered");
+        await Eventually.HoldsAsync(async () => (await StatesAsync(admin, messageId!))[0] == "delivered");
 
         await screen.PublishAsync($"cw/{t}/devices/screen-1/ack", JsonSerializer.Serialize(new { type = "layout_ack", data = new { messageId, layoutId = "L1", status = "applied", error = (string?)null } }));
-        await EventuallyAsync(async () => (await StatesAsync(admin, messageId!))[0] == "applied");
+        await Eventually.HoldsAsync(async () => (await StatesAsync(admin, messageId!))[0] == "applied");
         Assert.Equal("pending", (await StatesAsync(admin, messageId!))[1]);
     }
 
@@ -39,7 +39,7 @@ public sealed class LayoutTrackingTests(BrokerHost host)
 
         await screen.PublishAsync($"cw/{t}/devices/screen-1/ack", JsonSerializer.Serialize(new { type = "layout_ack", data = new { messageId, layoutId = "L2", status = "failed", error = "zone 'main' unknown" } }));
 
-        await EventuallyAsync(async () => (await StatesAsync(admin, messageId!))[0] == "failed");
+        await Eventually.HoldsAsync(async () => (await StatesAsync(admin, messageId!))[0] == "failed");
         var device = (await host.GetAsync($"/api/layout-updates/{messageId}", admin)).Data.GetProperty("devices")[0];
         Assert.Equal("zone 'main' unknown", device.GetProperty("error").GetString());
     }
@@ -92,14 +92,4 @@ public sealed class LayoutTrackingTests(BrokerHost host)
     async Task<string[]> StatesAsync(string token, string messageId) =>
         (await host.GetAsync($"/api/layout-updates/{messageId}", token)).Data.GetProperty("devices").EnumerateArray()
             .Select(d => d.GetProperty("state").GetString()!).ToArray();
-
-    static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(20);
-        }
-    }
 }
