@@ -12,8 +12,9 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>
-/// Authentication and access control for an MQTTnet server: CONNECT validation, client-id ownership,
-/// subscribe/publish/will checks, token expiry. Knows nothing of the transport or of HTTP.
+/// The broker's rules on top of an MQTTnet server: CONNECT validation, client-id ownership, subscribe/publish/will
+/// checks, token expiry, presence, retained persistence and layout delivery tracking. Knows nothing of the transport
+/// or of HTTP.
 /// </summary>
 public sealed partial class MqttBroker(
     TokenValidator tokens,
@@ -31,8 +32,6 @@ public sealed partial class MqttBroker(
     readonly TimeProvider _time = time ?? TimeProvider.System;
     MqttServer? _server;
 
-    public ConnectionRegistry Connections => registry;
-
     public void Attach(MqttServer server)
     {
         _server = server;
@@ -46,6 +45,12 @@ public sealed partial class MqttBroker(
             subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
             return Task.CompletedTask;
         };
+        server.ClientUnsubscribedTopicAsync += e =>
+        {
+            subscriptions.Remove(e.ClientId, e.TopicFilter);
+            return Task.CompletedTask;
+        };
+
         // Retained messages survive restarts: loaded at start, and saved one row per topic as they pass the publish check
         // (MQTTnet's retained-changed event copies the whole retained list on every change: a large-object allocation
         // per message at fleet size, so it is not used).
@@ -60,11 +65,6 @@ public sealed partial class MqttBroker(
         {
             traffic.MessageDropped();
             LogDropped(e.ReceiverClientId);
-            return Task.CompletedTask;
-        };
-        server.ClientUnsubscribedTopicAsync += e =>
-        {
-            subscriptions.Remove(e.ClientId, e.TopicFilter);
             return Task.CompletedTask;
         };
     }
