@@ -101,7 +101,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         });
         return url.Apply(new MqttClientOptionsBuilder())
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId($"{_tenant}:{device}") // client ids are global to the broker; device ids only per tenant
+            .WithClientId(device) // the broker keeps a client-id space per tenant
             .WithCredentials(device, jwt)
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithCleanStart(false)

@@ -81,8 +81,8 @@ public static class ConnectionEndpoints
             return Reply.BadRequest("connectionId", "must be the MQTT client id of a live connection");
         }
 
-        if (!connections.TryGetLive(request.ConnectionId, out var connection) ||
-            connection.Principal.Tenant != caller.Tenant ||
+        // Client ids are scoped by tenant: another tenant's connections cannot even be named.
+        if (!connections.TryGetLive(ClientIds.Scope(caller.Tenant, request.ConnectionId), out var connection) ||
             (request.DeviceId is not null && connection.Principal.ActingDevice != request.DeviceId))
         {
             return Reply.NotFound($"no live connection '{request.ConnectionId}'");
@@ -96,7 +96,7 @@ public static class ConnectionEndpoints
 
         connection.EndBy(EndReason.Kicked);
         await server.DisconnectClientAsync(connection.ClientId, MqttDisconnectReasonCode.AdministrativeAction);
-        return Reply.Ok(new DisconnectResponse(connection.ClientId, true));
+        return Reply.Ok(new DisconnectResponse(request.ConnectionId, true));
     }
 
     static List<string> DefaultChannels(Principal caller)

@@ -122,11 +122,14 @@ public sealed partial class MqttBroker(
             return;
         }
 
+        clientId = ClientIds.Scope(principal.Tenant, clientId);
         if (!registry.TryClaim(clientId, principal.SessionOwnerKey, SessionExists))
         {
             Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", "client-id-taken", principal);
             return;
         }
+
+        connect.ClientId = clientId; // MQTTnet keys the session (and every later event) by this
 
         if (e.CleanSession != false)
         {

@@ -121,12 +121,25 @@ public sealed class ConnectTests(BrokerHost host)
         var clientId = "shared-" + Guid.NewGuid().ToString("N");
         await using var alice = await TestClient.ConnectAsync(host, host.Token("t1", "alice"), clientId: clientId);
         await using var mallory = await TestClient.ConnectAsync(host, host.Token("t1", "mallory"), clientId: clientId);
-        await using var otherTenant = await TestClient.ConnectAsync(host, host.Token("t2", "alice"), clientId: clientId, version: MqttProtocolVersion.V311);
+        await using var device = await TestClient.ConnectAsync(host, host.Token("t1", "alice", Role.User, ["d1"]), "d1", clientId, MqttProtocolVersion.V311);
 
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, mallory.ConnectResult.ResultCode);
-        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, otherTenant.ConnectResult.ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, device.ConnectResult.ResultCode); // alice, but acting as d1: another identity
         Assert.True(alice.Client.IsConnected);
         Assert.True(await alice.Client.TryPingAsync());
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_hold_or_block_a_client_id_it_has_a_space_of_its_own()
+    {
+        var clientId = "screen-" + Guid.NewGuid().ToString("N")[..8];
+        await using var squatter = await TestClient.ConnectAsync(host, host.Token("t2", "mallory"), clientId: clientId,
+            configure: o => o.WithCleanStart(false).WithSessionExpiryInterval(3600));
+        await using var screen = await TestClient.ConnectAsync(host, host.Token("t1", clientId, Role.Device), clientId, clientId);
+
+        Assert.True(squatter.Accepted);
+        Assert.True(screen.Accepted);
+        Assert.True(await squatter.Client.TryPingAsync()); // neither took the other over
     }
 
     [Fact]
