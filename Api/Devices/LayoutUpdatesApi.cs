@@ -22,8 +22,7 @@ public static partial class LayoutUpdatesApi
         app.MapGet("/api/layout-updates/{messageId}", GetAsync)
             .WithTags("Devices")
             .WithSummary("Where a layout update stands on each of its devices.")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimitSetup.PerCaller);
+            .RequireCaller();
         return app;
     }
 

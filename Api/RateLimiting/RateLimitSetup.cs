@@ -21,6 +21,10 @@ public static class RateLimitSetup
 {
     public const string PerCaller = "per-caller";
 
+    /// <summary>What every API route asks of its caller: a valid bearer token, and staying within the rate limit.</summary>
+    public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().RequireRateLimiting(PerCaller);
+
     public static WebApplicationBuilder AddRateLimiting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>()

@@ -1,4 +1,5 @@
 using CreatiWall.Api.Errors;
+using CreatiWall.Api.RateLimiting;
 
 namespace CreatiWall.Api.Realtime;
 
@@ -9,8 +10,7 @@ public static class RealtimeApi
     {
         var group = app.MapGroup("/api/websocket")
             .WithTags("Realtime")
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimiting.RateLimitSetup.PerCaller)
+            .RequireCaller()
             .WithMetadata(
                 Failure(StatusCodes.Status400BadRequest),
                 Failure(StatusCodes.Status401Unauthorized),
