@@ -49,6 +49,12 @@ public static class TokenCommand
             return 2;
         }
 
+        if (string.IsNullOrEmpty(jwt.Secret))
+        {
+            Console.Error.WriteLine("error: the token command signs with JWT_SECRET (Jwt:Secret), which is not set");
+            return 2;
+        }
+
         var issuer = new TokenIssuer(Options.Create(jwt));
         Console.WriteLine(issuer.Issue(request.Tenant, request.Subject, request.Role, request.Devices, request.Lifetime));
         return 0;

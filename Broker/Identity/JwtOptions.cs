@@ -20,6 +20,15 @@ public sealed class JwtOptions
 
     public int ClockSkewSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// An OpenID Connect issuer whose published keys (JWKS) also sign tokens (RS256, ES256), e.g.
+    /// <c>https://login.example.com/realms/signage</c>. With it, <see cref="Secret"/> becomes optional.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The authority's metadata must come over HTTPS (turn off only for a local test issuer).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     public byte[] SecretBytes => Encoding.UTF8.GetBytes(Secret ?? "");
 }
 
@@ -28,13 +37,18 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
-        var bytes = options.SecretBytes.Length;
-        if (bytes == 0)
+        if (options.Authority is { Length: > 0 } authority && !Uri.TryCreate(authority, UriKind.Absolute, out _))
         {
-            return ValidateOptionsResult.Fail("JWT_SECRET (Jwt:Secret) is not set: set it to a random secret of at least 32 bytes.");
+            return ValidateOptionsResult.Fail($"Jwt:Authority '{authority}' is not an absolute URL.");
         }
 
-        if (bytes < JwtOptions.MinimumSecretBytes)
+        var bytes = options.SecretBytes.Length;
+        if (bytes == 0 && string.IsNullOrEmpty(options.Authority))
+        {
+            return ValidateOptionsResult.Fail("JWT_SECRET (Jwt:Secret) is not set: set it to a random secret of at least 32 bytes (or set Jwt:Authority).");
+        }
+
+        if (bytes is > 0 and < JwtOptions.MinimumSecretBytes)
         {
             return ValidateOptionsResult.Fail($"JWT_SECRET (Jwt:Secret) is {bytes} bytes: it must be at least {JwtOptions.MinimumSecretBytes} bytes.");
         }

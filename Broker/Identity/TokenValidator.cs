@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CreatiWall.Broker.Identity;
@@ -15,15 +17,29 @@ public sealed class TokenValidator
     readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = MaxTokenBytes };
     readonly TokenValidationParameters _parameters;
     readonly TimeProvider _time;
+    readonly SecurityKey? _secretKey;
+    readonly ConfigurationManager<OpenIdConnectConfiguration>? _authority;
 
     public TokenValidator(IOptions<JwtOptions> options, TimeProvider? time = null)
     {
         var jwt = options.Value;
         _time = time ?? TimeProvider.System;
+        _secretKey = jwt.SecretBytes.Length > 0 ? new SymmetricSecurityKey(jwt.SecretBytes) : null;
+        if (!string.IsNullOrEmpty(jwt.Authority))
+        {
+            // Discovery document and keys, fetched on first use and refreshed as the library sees fit (daily by default).
+            _authority = new ConfigurationManager<OpenIdConnectConfiguration>(
+                jwt.Authority.TrimEnd('/') + "/.well-known/openid-configuration",
+                new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever { RequireHttps = jwt.RequireHttpsMetadata });
+        }
+
         _parameters = new TokenValidationParameters
         {
-            IssuerSigningKey = new SymmetricSecurityKey(jwt.SecretBytes),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            IssuerSigningKeys = _secretKey is null ? [] : [_secretKey],
+            ValidAlgorithms = _authority is null
+                ? [SecurityAlgorithms.HmacSha256]
+                : [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,
@@ -37,9 +53,6 @@ public sealed class TokenValidator
         };
     }
 
-    /// <summary>The parameters, so ASP.NET Core's JwtBearer can apply exactly the same rules.</summary>
-    public TokenValidationParameters Parameters => _parameters;
-
     public async Task<TokenValidation> ValidateAsync(string? token)
     {
         if (string.IsNullOrWhiteSpace(token))
@@ -52,13 +65,34 @@ public sealed class TokenValidator
             return TokenValidation.Refused(TokenProblem.Malformed);
         }
 
-        var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, await ParametersAsync().ConfigureAwait(false)).ConfigureAwait(false);
         if (!result.IsValid)
         {
             return TokenValidation.Refused(Classify(result.Exception));
         }
 
         return ToPrincipal((JsonWebToken)result.SecurityToken);
+    }
+
+    /// <summary>With an authority: its current keys next to the secret (if any). An unreachable authority leaves the secret.</summary>
+    async Task<TokenValidationParameters> ParametersAsync()
+    {
+        if (_authority is null)
+        {
+            return _parameters;
+        }
+
+        try
+        {
+            var configuration = await _authority.GetConfigurationAsync(CancellationToken.None).ConfigureAwait(false);
+            var parameters = _parameters.Clone();
+            parameters.IssuerSigningKeys = _secretKey is null ? configuration.SigningKeys : [.. configuration.SigningKeys, _secretKey];
+            return parameters;
+        }
+        catch (InvalidOperationException)
+        {
+            return _parameters;
+        }
     }
 
     static TokenValidation ToPrincipal(JsonWebToken jwt)

@@ -15,7 +15,8 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
     public async Task A_layout_update_lands_in_current_layout_json_and_is_acknowledged_as_applied()
     {
         var t = Tenants.New();
-        var deadPort = Ports.Free();
+        var (reservation, deadPort) = Ports.Dead();
+        using var _ = reservation;
         await using var agent = AgentProcess.Start(_state, "--broker", $"mqtt://127.0.0.1:{deadPort},ws://127.0.0.1:{host.HttpPort}/mqtt",
             "--token", host.Token(t, "screen-1", Role.Device), "--hook", $"echo $CW_EVENT >> {_state}/hook.log");
         await agent.WaitForLogAsync($"connected to ws://127.0.0.1:{host.HttpPort}/mqtt");

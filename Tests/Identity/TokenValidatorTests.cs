@@ -164,3 +164,22 @@ public sealed class TokenValidatorTests
 
     static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+public sealed class JwtOptionsValidatorTests
+{
+    [Theory]
+    [InlineData(null, null, false, "is not set")]
+    [InlineData("short", null, false, "is 5 bytes")]
+    [InlineData(null, "https://login.example.com/realms/signage", true, null)]
+    [InlineData("0123456789abcdef0123456789abcdef", null, true, null)]
+    [InlineData(null, "not a url", false, "Jwt:Authority")]
+    public void A_secret_or_an_authority_is_required(string? secret, string? authority, bool valid, string? message)
+    {
+        var result = new JwtOptionsValidator().Validate(null, new JwtOptions { Secret = secret, Authority = authority });
+        Assert.Equal(valid, result.Succeeded);
+        if (message is not null)
+        {
+            Assert.Contains(message, result.FailureMessage);
+        }
+    }
+}

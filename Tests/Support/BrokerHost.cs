@@ -95,7 +95,7 @@ public class BrokerHost : IAsyncLifetime
         throw new TimeoutException($"The host did not become ready:\n{Logs}");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_process is not null)
