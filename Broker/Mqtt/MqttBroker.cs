@@ -40,11 +40,7 @@ public sealed partial class MqttBroker(
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.SessionDeletedAsync += OnSessionDeletedAsync;
-        server.ClientSubscribedTopicAsync += e =>
-        {
-            subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
-            return Task.CompletedTask;
-        };
+        server.ClientSubscribedTopicAsync += OnSubscribedAsync;
         server.ClientUnsubscribedTopicAsync += e =>
         {
             subscriptions.Remove(e.ClientId, e.TopicFilter);
@@ -169,6 +165,23 @@ public sealed partial class MqttBroker(
         connection.Dispose();
         LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
         await presence.OfflineAsync(connection);
+    }
+
+    async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
+    {
+        subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
+
+        // MQTTnet takes its snapshot of retained messages before it registers a subscription: a layout published in
+        // between reaches the screen neither as retained nor live. So a screen subscribing to its own layout topic is
+        // sent the current layout again once the subscription is in place (usually a repeat: screens ignore a seq they
+        // have applied, and acknowledge it again).
+        if (_server is { } server &&
+            e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection { DeviceKey: { } device } &&
+            e.TopicFilter.Topic == Topics.DeviceLayout(device.Tenant, device.Device) &&
+            await server.GetRetainedMessageAsync(e.TopicFilter.Topic) is { } layout)
+        {
+            (await server.GetSessionAsync(e.ClientId)).TryEnqueueApplicationMessage(layout, out _);
+        }
     }
 
     Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)

@@ -21,8 +21,16 @@ public sealed class AgentRecoveryTests(BrokerHost host) : IClassFixture<BrokerHo
 
         await host.CrashAndRestartAsync();
         var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "meanwhile", deviceIds = new[] { "screen-1" } });
+        Assert.Equal(HttpStatusCode.OK, update.Status);
 
-        await agent.WaitForLogAsync("applied layout meanwhile");
+        try
+        {
+            await agent.WaitForLogAsync("applied layout meanwhile");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\nhost:\n" + host.Logs);
+        }
         var messageId = update.Data.GetProperty("messageId").GetString();
         await Eventually.HoldsAsync(async () =>
         {

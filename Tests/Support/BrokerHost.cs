@@ -16,8 +16,8 @@ public class BrokerHost : IAsyncLifetime
 
     readonly string _dataFolder = Directory.CreateTempSubdirectory("cw-host-").FullName;
 
-    public int HttpPort { get; } = Ports.Free();
-    public int MqttPort { get; } = Ports.Free();
+    public int HttpPort { get; private set; } = Ports.Free();
+    public int MqttPort { get; private set; } = Ports.Free();
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
     public string WebSocketUri => $"ws://127.0.0.1:{HttpPort}/mqtt";
     public HttpClient Http { get; private set; } = null!;
@@ -34,8 +34,22 @@ public class BrokerHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
-        await StartAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (HostExitedException) when (attempt < 3)
+            {
+                // A port found free was taken before the host bound it (hosts start in parallel): new ports.
+                Http.Dispose();
+                await _process!.DisposeAsync();
+                (HttpPort, MqttPort) = (Ports.Free(), Ports.Free());
+            }
+        }
     }
 
     /// <summary>Kills the host (SIGKILL: no shutdown at all) and starts it again on the same ports and database.</summary>
@@ -73,7 +87,7 @@ public class BrokerHost : IAsyncLifetime
         {
             if (_process!.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with {_process.ExitCode}:\n{Logs}");
+                throw new HostExitedException($"The host exited with {_process.ExitCode}:\n{Logs}");
             }
 
             try
@@ -112,3 +126,5 @@ public sealed class SharedHost : ICollectionFixture<BrokerHost>
 {
     public const string Name = "shared host";
 }
+
+public sealed class HostExitedException(string message) : Exception(message);
