@@ -1,6 +1,8 @@
+using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Presence;
+using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Options;
@@ -11,9 +13,20 @@ namespace CreatiWall.Api.Mqtt;
 
 public static class MqttHosting
 {
-    /// <summary>The embedded MQTTnet server, its TCP listener and the broker's access control.</summary>
+    /// <summary>The embedded MQTTnet server, its TCP listener and everything the broker needs: store, presence, metrics.</summary>
     public static WebApplicationBuilder AddMqttBroker(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
+            .Validate(o => o.HistoryMaxMessages is >= 1 and <= 1_000_000, "Storage:HistoryMaxMessages must be between 1 and 1000000.")
+            .Validate(o => o.HistoryMaxAgeHours is >= 1 and <= 24 * 365, "Storage:HistoryMaxAgeHours must be between 1 and 8760.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
+        builder.Services.AddSingleton<ServerPublisher>();
+        builder.Services.AddSingleton<SubscriptionIndex>();
+        builder.Services.AddSingleton<TrafficCounters>();
+        builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddOptions<MqttOptions>()
             .Bind(builder.Configuration.GetSection(MqttOptions.Section))
             .ValidateDataAnnotations()

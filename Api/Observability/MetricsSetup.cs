@@ -8,8 +8,6 @@ public static class MetricsSetup
     /// <summary>The broker's meter and ASP.NET Core's, exported through OpenTelemetry in Prometheus text format.</summary>
     public static WebApplicationBuilder AddMetrics(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<TrafficCounters>();
-        builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(BrokerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
