@@ -35,8 +35,9 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             client.DisconnectedAsync += onDisconnect;
             try
             {
-                _tenant = token.Tenant();
-                var result = await client.ConnectAsync(ConnectOptions(url, token.Read()), stop);
+                var jwt = token.Read(); // once per attempt: a rotated file is read whole, tenant and all
+                _tenant = TokenSource.TenantOf(jwt);
+                var result = await client.ConnectAsync(ConnectOptions(url, jwt), stop);
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
                     failures = 0;

@@ -11,13 +11,17 @@ public abstract class TokenSource
     public abstract string Read();
 
     /// <summary>The token's <c>tenant</c> claim, read without validation (the broker validates).</summary>
-    public string Tenant() => Claim("tenant") ?? throw new InvalidOperationException("the token has no tenant claim");
+    public string Tenant() => TenantOf(Read());
 
-    public string? Claim(string name)
+    public static string TenantOf(string jwt) => ClaimOf(jwt, "tenant") ?? throw new InvalidOperationException("the token has no tenant claim");
+
+    public string? Claim(string name) => ClaimOf(Read(), name);
+
+    static string? ClaimOf(string jwt, string name)
     {
         try
         {
-            return new JsonWebToken(Read()).TryGetPayloadValue<string>(name, out var value) ? value : null;
+            return new JsonWebToken(jwt).TryGetPayloadValue<string>(name, out var value) ? value : null;
         }
         catch (ArgumentException)
         {
