@@ -34,21 +34,24 @@ public static class ErrorHandling
                 return;
             }
 
-            var (code, message) = response.StatusCode switch
-            {
-                StatusCodes.Status401Unauthorized => ("unauthorized", "a valid bearer token is required"),
-                StatusCodes.Status403Forbidden => ("forbidden", "not allowed"),
-                StatusCodes.Status404NotFound => ("not_found", "no such route"),
-                StatusCodes.Status413PayloadTooLarge => ("payload_too_large", "the request body is larger than the configured limit"),
-                StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "method not allowed on this route"),
-                StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "send application/json"),
-                StatusCodes.Status429TooManyRequests => ("rate_limited", "too many requests: slow down"),
-                _ => ("error", "request failed"),
-            };
+            var (_, code, message) = Describe(response.StatusCode);
             await response.WriteAsJsonAsync(new ApiError(false, new ApiErrorDetail(code, message)));
         });
         return app;
     }
+
+    /// <summary>The error code and message of a status the framework sets by itself (no body of ours yet).</summary>
+    static (int Status, string Code, string Message) Describe(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => (status, "unauthorized", "a valid bearer token is required"),
+        StatusCodes.Status403Forbidden => (status, "forbidden", "not allowed"),
+        StatusCodes.Status404NotFound => (status, "not_found", "no such route"),
+        StatusCodes.Status405MethodNotAllowed => (status, "method_not_allowed", "method not allowed on this route"),
+        StatusCodes.Status413PayloadTooLarge => (status, "payload_too_large", "the request body is larger than the configured limit"),
+        StatusCodes.Status415UnsupportedMediaType => (status, "unsupported_media_type", "send application/json"),
+        StatusCodes.Status429TooManyRequests => (status, "rate_limited", "too many requests: slow down"),
+        _ => (status, "error", "request failed"),
+    };
 
     sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
     {
@@ -56,10 +59,8 @@ public static class ErrorHandling
         {
             var (status, code, message) = exception switch
             {
-                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                    (StatusCodes.Status413PayloadTooLarge, "payload_too_large", "the request body is larger than the configured limit"),
-                BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
-                    (StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send application/json"),
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType } bad =>
+                    ErrorHandling.Describe(bad.StatusCode),
                 BadHttpRequestException { InnerException: JsonException json } =>
                     (StatusCodes.Status400BadRequest, "invalid_json", Describe(json)),
                 BadHttpRequestException bad => (bad.StatusCode, "invalid_request", bad.Message),
