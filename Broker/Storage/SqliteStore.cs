@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,7 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
     readonly Task _worker;
     readonly StorageOptions _options;
     readonly TimeProvider _time;
-    readonly ConcurrentDictionary<string, (long Next, long Reserved)> _seq = new(StringComparer.Ordinal);
+    readonly Dictionary<string, (long Next, long Reserved)> _seq = new(StringComparer.Ordinal); // used on the queue's worker only
 
     public SqliteStore(IOptions<StorageOptions> options, TimeProvider? time = null)
     {
