@@ -20,6 +20,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string DatabaseFile => Path.Combine(_data, "broker.db");
 
+    public int Pid => _process!.Id;
+
     public async Task<TimeSpan> StartAsync()
     {
         var stopwatch = Stopwatch.StartNew();
@@ -85,18 +87,37 @@ public sealed class HostProcess : IAsyncDisposable
     static string ApiDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        return Path.Combine(RepositoryRoot(), "Api", "bin", configuration, "net10.0", "CreatiWall.Api.dll");
+    }
+
+    public static string RepositoryRoot()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "CreatiWall.Mqtt.sln")))
             {
-                return Path.Combine(dir.FullName, "Api", "bin", configuration, "net10.0", "CreatiWall.Api.dll");
+                return dir.FullName;
             }
         }
 
         throw new InvalidOperationException("CreatiWall.Mqtt.sln not found");
     }
 
-    static int FreePort()
+    public static async Task<bool> IsListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

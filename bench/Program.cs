@@ -1,18 +1,26 @@
 using CreatiWall.Bench;
+using CreatiWall.Bench.Suite;
 
 // dotnet run -c Release --project bench -- <scenario> [options]
 return args switch
 {
     ["retained", .. var rest] => await RetainedScenario.RunAsync(Options.Parse(rest)),
+    ["suite", .. var rest] => await SuiteRunner.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: dotnet run -c Release --project bench -- <scenario> [--count N] [--inflight N] [--out FILE]
+        usage: dotnet run -c Release --project bench -- <scenario> [options]
         scenarios:
-          retained   publish N retained messages (default 20000) through the real host, kill -9 it, restart it
+          suite      [--fleet N] [--only ours|mosquitto] [--out FILE]
+                     every scenario against Mosquitto, then against our host: latency (TCP, WebSocket), throughput
+                     (QoS 0, QoS 1), N screens connecting (memory, connect rate), the QoS 1 run again with them idle,
+                     broadcast fan-out to 1,000 and N, a REST layout-update to N (ours), N screens reconnecting;
+                     writes the markdown table (default N = 10000)
+          retained   [--count N] [--inflight N] [--out FILE]
+                     publish N retained messages (default 20000) through the real host, kill -9 it, restart it
                      on the same database, and time the publish rate, the restart and a subscriber reading them all
         """);
     return 2;

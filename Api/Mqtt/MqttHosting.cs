@@ -1,6 +1,7 @@
 using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Connections;
@@ -24,7 +25,7 @@ public static class MqttHosting
             .ValidateOnStart();
         builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
         builder.Services.AddSingleton<ServerPublisher>();
-        builder.Services.AddSingleton<SubscriptionIndex>();
+        builder.Services.AddSingleton<MessageRouter>();
         builder.Services.AddSingleton<TrafficCounters>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddOptions<MqttOptions>()

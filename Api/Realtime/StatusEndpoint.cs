@@ -3,6 +3,7 @@ using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,14 +13,14 @@ public static class StatusEndpoint
 {
     /// <summary>Live figures of the caller's tenant (all tenants for ops of <c>*</c>), with the users connected.</summary>
     public static async Task<Ok<ApiResponse<StatusResponse>>> HandleAsync(
-        HttpContext http, ConnectionRegistry connections, SubscriptionIndex subscriptions, IBrokerStore store)
+        HttpContext http, ConnectionRegistry connections, MessageRouter subscriptions, IBrokerStore store)
     {
         var caller = http.Caller();
         var tenant = caller.IsAllTenantsOps ? null : caller.Tenant;
         var live = connections.Live.Where(c => tenant is null || c.Principal.Tenant == tenant).ToList();
 
         var channels = live
-            .SelectMany(c => subscriptions.Of(c.ClientId).Select(Channels.OfFilter).Distinct().Select(channel => (channel, c.ClientId)))
+            .SelectMany(c => subscriptions.FiltersOf(c.ClientId).Select(Channels.OfFilter).Distinct().Select(channel => (channel, c.ClientId)))
             .GroupBy(x => x.channel, StringComparer.Ordinal)
             .Select(g => new ChannelCount(g.Key, g.Count()))
             .OrderBy(c => c.Channel, StringComparer.Ordinal)

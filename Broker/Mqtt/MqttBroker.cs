@@ -1,6 +1,7 @@
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ namespace CreatiWall.Broker.Mqtt;
 public sealed partial class MqttBroker(
     TokenValidator tokens,
     ConnectionRegistry registry,
-    SubscriptionIndex subscriptions,
+    MessageRouter router,
     PresenceTracker presence,
     LayoutAcks acks,
     BrokerMetrics metrics,
@@ -43,7 +44,7 @@ public sealed partial class MqttBroker(
         server.ClientSubscribedTopicAsync += OnSubscribedAsync;
         server.ClientUnsubscribedTopicAsync += e =>
         {
-            subscriptions.Remove(e.ClientId, e.TopicFilter);
+            router.Unsubscribe(e.ClientId, e.TopicFilter);
             return Task.CompletedTask;
         };
 
@@ -129,7 +130,7 @@ public sealed partial class MqttBroker(
 
         if (e.CleanSession != false)
         {
-            subscriptions.Clear(clientId);
+            router.Clear(clientId);
         }
 
         var connection = new MqttConnection(clientId, principal, channel);
@@ -169,8 +170,6 @@ public sealed partial class MqttBroker(
 
     async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
     {
-        subscriptions.Add(e.ClientId, e.TopicFilter.Topic);
-
         // MQTTnet takes its snapshot of retained messages before it registers a subscription: a layout published in
         // between reaches the screen neither as retained nor live. So a screen subscribing to its own layout topic is
         // sent the current layout again once the subscription is in place (usually a repeat: screens ignore a seq they
@@ -190,6 +189,15 @@ public sealed partial class MqttBroker(
         if (e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection connection &&
             AccessPolicy.IsAllowed(connection.Principal, AccessAction.Subscribe, filter))
         {
+            var granted = e.Response.ReasonCode switch
+            {
+                MqttSubscribeReasonCode.GrantedQoS0 => MqttQualityOfServiceLevel.AtMostOnce,
+                MqttSubscribeReasonCode.GrantedQoS1 => MqttQualityOfServiceLevel.AtLeastOnce,
+                _ => MqttQualityOfServiceLevel.ExactlyOnce,
+            };
+            var topicFilter = e.TopicFilter;
+            router.Subscribe(e.ClientId, e.Session, filter,
+                new SubscriptionOptions(granted, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection.SubscriptionIdentifier));
             LogSubscribed(e.ClientId, filter);
             return Task.CompletedTask;
         }
@@ -205,7 +213,7 @@ public sealed partial class MqttBroker(
     {
         if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
         {
-            SaveIfRetained(e.ApplicationMessage); // Published by the server itself.
+            await RouteAsync(e); // Published by the server itself.
             return;
         }
 
@@ -219,7 +227,7 @@ public sealed partial class MqttBroker(
                 await OnAllowedPublishAsync(e, connection, action);
                 if (e.ProcessPublish)
                 {
-                    SaveIfRetained(e.ApplicationMessage);
+                    await RouteAsync(e);
                 }
 
                 return;
@@ -230,6 +238,26 @@ public sealed partial class MqttBroker(
         e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         e.Response.ReasonString = "not authorized";
         LogPublishRefused(e.ClientId, topic);
+    }
+
+    /// <summary>
+    /// Delivers an allowed publish through the subscription tree (MQTTnet's own dispatch, which checks every subscribed
+    /// session, is turned off for it) and keeps it if retained.
+    /// </summary>
+    async Task RouteAsync(InterceptingPublishEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        e.ProcessPublish = false;
+        if (message.Retain)
+        {
+            await _server!.UpdateRetainedMessageAsync(message);
+            SaveIfRetained(message);
+        }
+
+        if (router.Route(message, e.ClientId) == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
+        }
     }
 
     /// <summary>
@@ -291,7 +319,7 @@ public sealed partial class MqttBroker(
             registry.Release(e.Id, connection.Principal.SessionOwnerKey);
         }
 
-        subscriptions.Clear(e.Id);
+        router.Clear(e.Id, e.SessionItems);
 
         return Task.CompletedTask;
     }

@@ -45,10 +45,23 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
     }
 
     /// <summary>
+    /// The subscription identifier (MQTT 5) of the SUBSCRIBE being processed: MQTTnet's subscription events do not carry
+    /// it, and a client's packets are processed one at a time.
+    /// </summary>
+    public uint SubscriptionIdentifier { get; private set; }
+
+    /// <summary>Called with each SUBSCRIBE as it is read, before MQTTnet processes it.</summary>
+    internal void OnSubscribe(MqttSubscribePacket subscribe)
+    {
+        SubscriptionIdentifier = subscribe.SubscriptionIdentifier;
+        MarkForbiddenSharedSubscriptions(subscribe);
+    }
+
+    /// <summary>
     /// MQTTnet answers every <c>$share/</c> filter itself (0x9E) before any interceptor runs; a forbidden one must be
     /// refused as not authorized instead, so it is marked here and refused by the subscription check.
     /// </summary>
-    internal void MarkForbiddenSharedSubscriptions(MqttSubscribePacket subscribe)
+    void MarkForbiddenSharedSubscriptions(MqttSubscribePacket subscribe)
     {
         foreach (var filter in subscribe.TopicFilters)
         {

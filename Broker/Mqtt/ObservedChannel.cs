@@ -89,7 +89,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
                 traffic.MessageReceived();
                 break;
             case MqttSubscribePacket subscribe:
-                Connection?.MarkForbiddenSharedSubscriptions(subscribe);
+                Connection?.OnSubscribe(subscribe);
                 break;
         }
 

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CreatiWall.Broker.Mqtt.Routing;
+
+/// <summary>
+/// Delivers published messages to the sessions whose subscriptions match, found through a <see cref="SubscriptionTree{T}"/>
+/// instead of MQTTnet's check of every subscribed session on every publish (which makes a broker with 10,000 idle
+/// screens about 50 times slower). MQTT's rules are kept: the highest granted QoS of overlapping subscriptions, no-local,
+/// retain-as-published and subscription identifiers; QoS 1/2 packet identifiers are assigned by the session's queue.
+/// </summary>
+public sealed class MessageRouter
+{
+    /// <summary>One session's subscriptions (MQTTnet does not expose them).</summary>
+    public sealed class Subscriber(string clientId, MqttSessionStatus session)
+    {
+        public string ClientId { get; } = clientId;
+        public MqttSessionStatus Session { get; } = session;
+        internal Dictionary<string, SubscriptionOptions> Filters { get; } = new(StringComparer.Ordinal);
+
+        internal bool Is(MqttSessionStatus session) => ReferenceEquals(Session.Items, session.Items);
+    }
+
+    [ThreadStatic] static List<KeyValuePair<Subscriber, SubscriptionOptions>>? t_matches;
+    [ThreadStatic] static Dictionary<Subscriber, SubscriptionOptions>? t_merged;
+
+    readonly SubscriptionTree<Subscriber> _tree = new();
+    readonly ConcurrentDictionary<string, Subscriber> _byClient = new(StringComparer.Ordinal);
+    readonly Lock _changes = new();
+
+    public void Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options)
+    {
+        lock (_changes)
+        {
+            if (!_byClient.TryGetValue(clientId, out var subscriber) || !subscriber.Is(session))
+            {
+                if (subscriber is not null)
+                {
+                    RemoveAll(subscriber); // a new session under the same client id starts without the old one's filters
+                }
+
+                _byClient[clientId] = subscriber = new Subscriber(clientId, session);
+            }
+
+            lock (subscriber.Filters)
+            {
+                subscriber.Filters[filter] = options;
+            }
+
+            _tree.Add(subscriber, filter, options);
+        }
+    }
+
+    public void Unsubscribe(string clientId, string filter)
+    {
+        lock (_changes)
+        {
+            if (_byClient.TryGetValue(clientId, out var subscriber))
+            {
+                lock (subscriber.Filters)
+                {
+                    subscriber.Filters.Remove(filter);
+                }
+
+                _tree.Remove(subscriber, filter);
+            }
+        }
+    }
+
+    /// <summary>The session is gone or starts clean. With <paramref name="sessionItems"/>: only if it is still that session.</summary>
+    public void Clear(string clientId, System.Collections.IDictionary? sessionItems = null)
+    {
+        lock (_changes)
+        {
+            if (_byClient.TryGetValue(clientId, out var subscriber) &&
+                (sessionItems is null || ReferenceEquals(subscriber.Session.Items, sessionItems)))
+            {
+                _byClient.TryRemove(clientId, out _);
+                RemoveAll(subscriber);
+            }
+        }
+    }
+
+    void RemoveAll(Subscriber subscriber)
+    {
+        lock (subscriber.Filters)
+        {
+            foreach (var filter in subscriber.Filters.Keys)
+            {
+                _tree.Remove(subscriber, filter);
+            }
+
+            subscriber.Filters.Clear();
+        }
+    }
+
+    /// <summary>The filters a session holds.</summary>
+    public IReadOnlyCollection<string> FiltersOf(string clientId)
+    {
+        if (!_byClient.TryGetValue(clientId, out var subscriber))
+        {
+            return [];
+        }
+
+        lock (subscriber.Filters)
+        {
+            return [.. subscriber.Filters.Keys];
+        }
+    }
+
+    /// <summary>Queues <paramref name="message"/> for every matching session; returns how many sessions it was queued for.</summary>
+    public int Route(MqttApplicationMessage message, string senderClientId)
+    {
+        var matches = t_matches ??= [];
+        try
+        {
+            var filters = _tree.Match(message.Topic, matches);
+            if (matches.Count == 0)
+            {
+                return 0;
+            }
+
+            var copies = new MqttApplicationMessage?[6];
+            if (filters == 1)
+            {
+                // One filter matched: each session appears once.
+                var delivered = 0;
+                foreach (var (subscriber, options) in matches)
+                {
+                    if (!(options.NoLocal && subscriber.ClientId == senderClientId))
+                    {
+                        Deliver(subscriber, message, options, options.Identifier > 0 ? [options.Identifier] : null, copies);
+                        delivered++;
+                    }
+                }
+
+                return delivered;
+            }
+
+            return RouteOverlapping(message, senderClientId, matches, copies);
+        }
+        finally
+        {
+            matches.Clear();
+        }
+    }
+
+    /// <summary>Several filters matched: a session subscribed through more than one gets the message once (MQTTnet's rule).</summary>
+    static int RouteOverlapping(MqttApplicationMessage message, string senderClientId, List<KeyValuePair<Subscriber, SubscriptionOptions>> matches,
+        MqttApplicationMessage?[] copies)
+    {
+        var merged = t_merged ??= new(ReferenceEqualityComparer.Instance);
+        Dictionary<Subscriber, List<uint>>? identifiers = null;
+        try
+        {
+            foreach (var (subscriber, options) in matches)
+            {
+                if (options.NoLocal && subscriber.ClientId == senderClientId)
+                {
+                    continue;
+                }
+
+                merged[subscriber] = merged.TryGetValue(subscriber, out var so_far)
+                    ? new SubscriptionOptions(
+                        (MqttQualityOfServiceLevel)Math.Max((int)so_far.Qos, (int)options.Qos),
+                        RetainAsPublished: so_far.RetainAsPublished || options.RetainAsPublished)
+                    : options with { Identifier = 0 };
+                if (options.Identifier > 0)
+                {
+                    identifiers ??= new(ReferenceEqualityComparer.Instance);
+                    if (!identifiers.TryGetValue(subscriber, out var list))
+                    {
+                        identifiers[subscriber] = list = [];
+                    }
+
+                    if (!list.Contains(options.Identifier))
+                    {
+                        list.Add(options.Identifier);
+                    }
+                }
+            }
+
+            foreach (var (subscriber, options) in merged)
+            {
+                Deliver(subscriber, message, options, identifiers?.GetValueOrDefault(subscriber), copies);
+            }
+
+            return merged.Count;
+        }
+        finally
+        {
+            merged.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Queues the copy this subscription gets: QoS lowered to the granted one, retain cleared unless retain-as-published.
+    /// Copies without subscription identifiers are shared by every session they suit (the queue makes its own packet).
+    /// </summary>
+    static void Deliver(Subscriber subscriber, MqttApplicationMessage message, SubscriptionOptions options, List<uint>? identifiers,
+        MqttApplicationMessage?[] copies)
+    {
+        var qos = (MqttQualityOfServiceLevel)Math.Min((int)message.QualityOfServiceLevel, (int)options.Qos);
+        var retain = options.RetainAsPublished && message.Retain;
+        var copy = identifiers is null
+            ? copies[(int)qos * 2 + (retain ? 1 : 0)] ??= Copy(message, qos, retain, null)
+            : Copy(message, qos, retain, identifiers);
+        subscriber.Session.TryEnqueueApplicationMessage(copy, out _);
+    }
+
+    static MqttApplicationMessage Copy(MqttApplicationMessage message, MqttQualityOfServiceLevel qos, bool retain, List<uint>? identifiers) => new()
+    {
+        Topic = message.Topic,
+        Payload = message.Payload,
+        QualityOfServiceLevel = qos,
+        Retain = retain,
+        ContentType = message.ContentType,
+        CorrelationData = message.CorrelationData,
+        MessageExpiryInterval = message.MessageExpiryInterval,
+        PayloadFormatIndicator = message.PayloadFormatIndicator,
+        ResponseTopic = message.ResponseTopic,
+        UserProperties = message.UserProperties,
+        SubscriptionIdentifiers = identifiers,
+    };
+}

@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using CreatiWall.Bench.Brokers;
+using CreatiWall.Bench.Lean;
+
+namespace CreatiWall.Bench.Suite;
+
+/// <summary>One publisher at a fixed low rate (QoS 0, 100 B), one subscriber: time from send to receipt.</summary>
+public static class Latency
+{
+    public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, int rate = 100, int samples = 1000)
+    {
+        var topic = $"cw/{BrokerUnderTest.Tenant}/channels/latency";
+        var topicBytes = Encoding.UTF8.GetBytes(topic);
+        var latencies = new List<double>(samples);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var s = broker.User("latency-sub");
+        await using var sub = await LeanClient.OpenAsync(target, dedicatedReader: true);
+        sub.OnPublish = (_, payload, _) =>
+        {
+            var elapsed = LeanClient.MicrosSince(BinaryPrimitives.ReadInt64LittleEndian(payload)) / 1000;
+            lock (latencies)
+            {
+                latencies.Add(elapsed);
+                if (latencies.Count == samples)
+                {
+                    done.TrySetResult();
+                }
+            }
+        };
+        await Throughput.Expect(sub.ConnectAsync(s.ClientId, s.User, s.Password));
+        await sub.SubscribeAsync([topic], 0);
+
+        var p = broker.User("latency-pub");
+        await using var pub = await LeanClient.OpenAsync(target);
+        await Throughput.Expect(pub.ConnectAsync(p.ClientId, p.User, p.Password));
+
+        var payload = new byte[100];
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
+        var sent = 0;
+        var cpu = new CpuMeter(broker);
+        while (sent < samples && await timer.WaitForNextTickAsync())
+        {
+            await pub.SendAsync(w =>
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(payload, Stopwatch.GetTimestamp());
+                MqttWire.WritePublish(w, topicBytes, payload, 0, 0);
+            });
+            sent++;
+        }
+
+        await Task.WhenAny(done.Task, Task.Delay(2000));
+        results.Cpu(key, cpu);
+        List<double> copy;
+        lock (latencies)
+        {
+            copy = [.. latencies];
+        }
+
+        results.Set(key + ".p50", Stats.Percentile(copy, 0.5), $"p50 {Stats.Percentile(copy, 0.5):F3} ms");
+        results.Set(key + ".p99", Stats.Percentile(copy, 0.99), $"p99 {Stats.Percentile(copy, 0.99):F3} ms");
+        results.Set(key + ".p999", Stats.Percentile(copy, 0.999), $"p99.9 {Stats.Percentile(copy, 0.999):F3} ms ({copy.Count} of {samples} samples)");
+        await pub.DisconnectAsync();
+        await sub.DisconnectAsync();
+    }
+}

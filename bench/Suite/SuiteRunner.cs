@@ -1,0 +1,86 @@
+using System.Text;
+using CreatiWall.Bench.Brokers;
+
+namespace CreatiWall.Bench.Suite;
+
+/// <summary>Runs every scenario against Mosquitto and against our host, one broker after the other, and writes the table.</summary>
+public static class SuiteRunner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var fleetSize = int.Parse(Arg(args, "--fleet") ?? "10000");
+        var only = Arg(args, "--only");
+        var output = Arg(args, "--out");
+        var runs = new List<Results>();
+        if (only is null or "mosquitto")
+        {
+            runs.Add(await RunOneAsync(new MosquittoBroker(), fleetSize));
+        }
+
+        if (only is null or "ours")
+        {
+            // Same per-client queue bound as Mosquitto's configuration, so neither drops what the other keeps.
+            runs.Add(await RunOneAsync(new OursBroker(), fleetSize));
+        }
+
+        var table = Report.Table(runs.FirstOrDefault(r => r.Broker == "CreatiWall"), runs.FirstOrDefault(r => r.Broker == "Mosquitto"), fleetSize);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, table);
+        }
+        else
+        {
+            Console.WriteLine(table);
+        }
+
+        return 0;
+    }
+
+    static async Task<Results> RunOneAsync(BrokerUnderTest broker, int fleetSize)
+    {
+        await using var _ = broker;
+        var r = new Results(broker.Name);
+        Console.Error.WriteLine($"bench: starting {broker.Name}");
+        await broker.StartAsync();
+
+        await Latency.RunAsync(broker, broker.Tcp, r, "latency.tcp");
+        await Latency.RunAsync(broker, broker.WebSocket, r, "latency.ws");
+        await Throughput.RunAsync(broker, broker.Tcp, r, "qos0", qos: 0);
+        await Throughput.RunAsync(broker, broker.Tcp, r, "qos1", qos: 1, inFlight: 64);
+        await Throughput.RunAsync(broker, broker.WebSocket, r, "qos0.ws", qos: 0);
+
+        await Task.Delay(1000);
+        var rssBefore = broker.RssBytes();
+        await using var fleet = new Fleet(broker, fleetSize);
+        var (first, firstElapsed) = await fleet.ConnectAllAsync();
+        r.Set("connect.first", fleetSize / firstElapsed.TotalSeconds, $"{fleetSize:N0} screens connected in {firstElapsed.TotalSeconds:F2} s (p99 {Stats.Percentile(first, 0.99):F1} ms)");
+        await Task.Delay(3000);
+        var rssAfter = broker.RssBytes();
+        r.Set("memory.per.connection", (rssAfter - rssBefore) / (double)fleetSize,
+            $"{(rssAfter - rssBefore) / (double)fleetSize:N0} B per connection (RSS {rssBefore / 1048576.0:F0} → {rssAfter / 1048576.0:F0} MiB)");
+
+        await Throughput.RunAsync(broker, broker.Tcp, r, "qos1.fleet", qos: 1, inFlight: 64);
+        await FanOut.RunAsync(broker, fleet, r, "fanout.small", $"cw/{BrokerUnderTest.Tenant}/channels/{Fleet.FanOutChannel}", Math.Min(Fleet.FanOutSmall, fleetSize));
+        await FanOut.RunAsync(broker, fleet, r, "fanout.all", $"cw/{BrokerUnderTest.Tenant}/broadcast", fleetSize);
+        if (broker is OursBroker ours)
+        {
+            await FleetPush.RunAsync(ours, fleet, r, "fleetpush");
+        }
+
+        await fleet.DisconnectAllAsync();
+        await Task.Delay(2000);
+        var cpu = new CpuMeter(broker);
+        var (again, elapsed) = await fleet.ConnectAllAsync();
+        r.Cpu("reconnect", cpu);
+        r.Set("reconnect", fleetSize / elapsed.TotalSeconds, $"{fleetSize / elapsed.TotalSeconds:N0} connects/s ({elapsed.TotalSeconds:F2} s)");
+        r.Set("reconnect.p50", Stats.Percentile(again, 0.5), $"connect p50 {Stats.Percentile(again, 0.5):F1} ms");
+        r.Set("reconnect.p99", Stats.Percentile(again, 0.99), $"connect p99 {Stats.Percentile(again, 0.99):F1} ms");
+        return r;
+    }
+
+    static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
