@@ -26,6 +26,7 @@ public static class MqttHosting
         builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
         builder.Services.AddSingleton<ServerPublisher>();
         builder.Services.AddSingleton<MessageRouter>();
+        builder.Services.AddSingleton<RetainedMessages>();
         builder.Services.AddSingleton<TrafficCounters>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddOptions<MqttOptions>()

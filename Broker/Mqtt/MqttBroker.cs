@@ -21,6 +21,7 @@ public sealed partial class MqttBroker(
     TokenValidator tokens,
     ConnectionRegistry registry,
     MessageRouter router,
+    RetainedMessages retained,
     PresenceTracker presence,
     LayoutAcks acks,
     BrokerMetrics metrics,
@@ -31,6 +32,12 @@ public sealed partial class MqttBroker(
     TimeProvider? time = null)
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>
+    /// Taken by a retained publish (keep, then deliver) and by a subscription's retained snapshot (register, look up,
+    /// queue), so a new subscriber never gets an older retained message after a newer live one.
+    /// </summary>
+    readonly Lock _retainedOrder = new();
     MqttServer? _server;
 
     public void Attach(MqttServer server)
@@ -41,17 +48,15 @@ public sealed partial class MqttBroker(
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.SessionDeletedAsync += OnSessionDeletedAsync;
-        server.ClientSubscribedTopicAsync += OnSubscribedAsync;
         server.ClientUnsubscribedTopicAsync += e =>
         {
             router.Unsubscribe(e.ClientId, e.TopicFilter);
             return Task.CompletedTask;
         };
 
-        // Retained messages survive restarts: loaded at start, and saved one row per topic as they pass the publish check
-        // (MQTTnet's retained-changed event copies the whole retained list on every change: a large-object allocation
-        // per message at fleet size, so it is not used).
-        server.LoadingRetainedMessageAsync += async e => e.LoadedRetainedMessages = await store.LoadRetainedAsync();
+        // Retained messages survive restarts: loaded at start, and saved one row per topic as they pass the publish check.
+        // They are kept and delivered by the broker (RetainedMessages), not by MQTTnet, whose retained list stays empty.
+        server.LoadingRetainedMessageAsync += async _ => retained.Load(await store.LoadRetainedAsync());
         server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
         server.StartedAsync += async _ =>
         {
@@ -138,12 +143,12 @@ public sealed partial class MqttBroker(
         registry.Accept(connection);
     }
 
-    async Task OnConnectedAsync(ClientConnectedEventArgs e)
+    Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         // MQTTnet drops session items set during validation when it resumes a session: attach them here.
         if (!registry.TryTakeAccepted(e.ClientId, out var connection))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         e.SessionItems[MqttConnection.SessionItemKey] = connection;
@@ -151,7 +156,13 @@ public sealed partial class MqttBroker(
         connection.ScheduleExpiry(_time, OnTokenExpired);
         var p = connection.Principal;
         LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
-        await presence.OnlineAsync(connection);
+
+        // Not awaited: MQTTnet reads the client's next packet (its SUBSCRIBE) only after this event, and the status write
+        // waits for a database commit. The presence tracker queues it on the device's lock now, so the offline write
+        // of this same connection still comes after it.
+        _ = presence.OnlineAsync(connection).ContinueWith(
+            t => LogPresenceNotWritten(t.Exception!, connection.ClientId), TaskContinuationOptions.OnlyOnFaulted);
+        return Task.CompletedTask;
     }
 
     /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
@@ -168,21 +179,6 @@ public sealed partial class MqttBroker(
         await presence.OfflineAsync(connection);
     }
 
-    async Task OnSubscribedAsync(ClientSubscribedTopicEventArgs e)
-    {
-        // MQTTnet takes its snapshot of retained messages before it registers a subscription: a layout published in
-        // between reaches the screen neither as retained nor live. So a screen subscribing to its own layout topic is
-        // sent the current layout again once the subscription is in place (usually a repeat: screens ignore a seq they
-        // have applied, and acknowledge it again).
-        if (_server is { } server &&
-            e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection { DeviceKey: { } device } &&
-            e.TopicFilter.Topic == Topics.DeviceLayout(device.Tenant, device.Device) &&
-            await server.GetRetainedMessageAsync(e.TopicFilter.Topic) is { } layout)
-        {
-            (await server.GetSessionAsync(e.ClientId)).TryEnqueueApplicationMessage(layout, out _);
-        }
-    }
-
     Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
@@ -196,8 +192,20 @@ public sealed partial class MqttBroker(
                 _ => MqttQualityOfServiceLevel.ExactlyOnce,
             };
             var topicFilter = e.TopicFilter;
-            router.Subscribe(e.ClientId, e.Session, filter,
-                new SubscriptionOptions(granted, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection.SubscriptionIdentifier));
+            var options = new SubscriptionOptions(granted, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection.SubscriptionIdentifier);
+            lock (_retainedOrder)
+            {
+                var added = router.Subscribe(e.ClientId, e.Session, filter, options);
+                if (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
+                    (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly && added))
+                {
+                    foreach (var message in retained.Matching(filter))
+                    {
+                        MessageRouter.DeliverRetained(e.Session, message, options);
+                    }
+                }
+            }
+
             LogSubscribed(e.ClientId, filter);
             return Task.CompletedTask;
         }
@@ -213,7 +221,7 @@ public sealed partial class MqttBroker(
     {
         if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
         {
-            await RouteAsync(e); // Published by the server itself.
+            Route(e); // Published by the server itself.
             return;
         }
 
@@ -227,7 +235,7 @@ public sealed partial class MqttBroker(
                 await OnAllowedPublishAsync(e, connection, action);
                 if (e.ProcessPublish)
                 {
-                    await RouteAsync(e);
+                    Route(e);
                 }
 
                 return;
@@ -244,17 +252,26 @@ public sealed partial class MqttBroker(
     /// Delivers an allowed publish through the subscription tree (MQTTnet's own dispatch, which checks every subscribed
     /// session, is turned off for it) and keeps it if retained.
     /// </summary>
-    async Task RouteAsync(InterceptingPublishEventArgs e)
+    void Route(InterceptingPublishEventArgs e)
     {
         var message = e.ApplicationMessage;
         e.ProcessPublish = false;
+        int delivered;
         if (message.Retain)
         {
-            await _server!.UpdateRetainedMessageAsync(message);
-            SaveIfRetained(message);
+            lock (_retainedOrder)
+            {
+                retained.Set(message);
+                SaveRetained(message);
+                delivered = router.Route(message, e.ClientId);
+            }
+        }
+        else
+        {
+            delivered = router.Route(message, e.ClientId);
         }
 
-        if (router.Route(message, e.ClientId) == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
+        if (delivered == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
         {
             e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
         }
@@ -264,14 +281,9 @@ public sealed partial class MqttBroker(
     /// Queued, not awaited: one retained publish must not wait for a commit of its own; queued ones are committed
     /// together, in order. Whoever must know a retained message is durable (the layout-update route) flushes the store.
     /// </summary>
-    void SaveIfRetained(MqttApplicationMessage message)
-    {
-        if (message.Retain)
-        {
-            store.SaveRetainedAsync(message).ContinueWith(
-                t => LogRetainedNotSaved(t.Exception!, message.Topic), TaskContinuationOptions.OnlyOnFaulted);
-        }
-    }
+    void SaveRetained(MqttApplicationMessage message) =>
+        store.SaveRetainedAsync(message).ContinueWith(
+            t => LogRetainedNotSaved(t.Exception!, message.Topic), TaskContinuationOptions.OnlyOnFaulted);
 
     async Task OnAllowedPublishAsync(InterceptingPublishEventArgs e, MqttConnection connection, AccessAction action)
     {
@@ -372,6 +384,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Error, "Retained message of {Topic} could not be stored")]
     partial void LogRetainedNotSaved(Exception error, string topic);
+
+    [LoggerMessage(LogLevel.Error, "Online status of {ClientId} could not be written")]
+    partial void LogPresenceNotWritten(Exception error, string clientId);
 
     [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped")]
     partial void LogDropped(string clientId);

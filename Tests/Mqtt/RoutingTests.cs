@@ -152,4 +152,47 @@ public sealed class RoutingTests(BrokerHost host)
 
         Assert.Equal("while away", TestClient.Text(await back.ReceiveAsync()));
     }
+
+    [Fact]
+    public async Task A_new_subscription_gets_the_retained_message_flagged_retained_at_its_granted_qos_unless_it_asked_not_to()
+    {
+        var t = Tenants.New();
+        var topic = $"cw/{t}/channels/menu";
+        await using var publisher = await TestClient.ConnectAsync(host, host.Token(t, "alice"));
+        await publisher.PublishAsync(topic, "today's menu", retain: true);
+        await using var subscriber = await TestClient.ConnectAsync(host, host.Token(t, "bob"));
+
+        await subscriber.Client.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtMostOnce);
+        var first = await subscriber.ReceiveAsync();
+        Assert.Equal(("today's menu", true, MqttQualityOfServiceLevel.AtMostOnce), (TestClient.Text(first), first.Retain, first.QualityOfServiceLevel));
+
+        // Retain handling 1: again only for a new subscription; 2: never. The sentinel proves nothing came before it.
+        await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(topic)
+            .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly)).Build());
+        await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic($"cw/{t}/channels/+")
+            .WithRetainHandling(MqttRetainHandling.DoNotSendOnSubscribe)).Build());
+        await subscriber.SubscribeAsync($"cw/{t}/content");
+        await publisher.PublishAsync($"cw/{t}/content", "sentinel");
+
+        Assert.Empty(await subscriber.ReceiveUntilAsync($"cw/{t}/content", "sentinel"));
+        await publisher.PublishAsync(topic, "", retain: true);
+    }
+
+    [Fact]
+    public async Task An_empty_retained_publish_clears_the_topic_for_later_subscribers()
+    {
+        var t = Tenants.New();
+        var topic = $"cw/{t}/channels/ticker";
+        await using var publisher = await TestClient.ConnectAsync(host, host.Token(t, "alice"));
+        await publisher.PublishAsync(topic, "old", retain: true);
+        await publisher.PublishAsync(topic, "", retain: true);
+        await publisher.PublishAsync($"cw/{t}/channels/other", "kept", retain: true);
+        await using var subscriber = await TestClient.ConnectAsync(host, host.Token(t, "bob"));
+
+        await subscriber.SubscribeAsync($"cw/{t}/channels/+", $"cw/{t}/content");
+        await publisher.PublishAsync($"cw/{t}/content", "sentinel");
+
+        Assert.Equal(["kept"], (await subscriber.ReceiveUntilAsync($"cw/{t}/content", "sentinel")).Select(TestClient.Text));
+        await publisher.PublishAsync($"cw/{t}/channels/other", "", retain: true);
+    }
 }

@@ -11,16 +11,20 @@ public static class SuiteRunner
         var fleetSize = int.Parse(Arg(args, "--fleet") ?? "10000");
         var only = Arg(args, "--only");
         var output = Arg(args, "--out");
+        // --set KEY=VALUE (repeatable): configuration for our host, as environment variables (experiments).
+        var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length)
+            .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        var skip = (Arg(args, "--skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         var runs = new List<Results>();
         if (only is null or "mosquitto")
         {
-            runs.Add(await RunOneAsync(new MosquittoBroker(), fleetSize));
+            runs.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip));
         }
 
         if (only is null or "ours")
         {
             // Same per-client queue bound as Mosquitto's configuration, so neither drops what the other keeps.
-            runs.Add(await RunOneAsync(new OursBroker(), fleetSize));
+            runs.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip));
         }
 
         var table = Report.Table(runs.FirstOrDefault(r => r.Broker == "CreatiWall"), runs.FirstOrDefault(r => r.Broker == "Mosquitto"), fleetSize);
@@ -36,30 +40,41 @@ public static class SuiteRunner
         return 0;
     }
 
-    static async Task<Results> RunOneAsync(BrokerUnderTest broker, int fleetSize)
+    static async Task<Results> RunOneAsync(BrokerUnderTest broker, int fleetSize, HashSet<string> skip)
     {
         await using var _ = broker;
         var r = new Results(broker.Name);
         Console.Error.WriteLine($"bench: starting {broker.Name}");
         await broker.StartAsync();
 
-        await Latency.RunAsync(broker, broker.Tcp, r, "latency.tcp");
-        await Latency.RunAsync(broker, broker.WebSocket, r, "latency.ws");
-        await Throughput.RunAsync(broker, broker.Tcp, r, "qos0", qos: 0);
-        await Throughput.RunAsync(broker, broker.Tcp, r, "qos1", qos: 1, inFlight: 64);
-        await Throughput.RunAsync(broker, broker.WebSocket, r, "qos0.ws", qos: 0);
+        if (!skip.Contains("latency"))
+        {
+            await Latency.RunAsync(broker, broker.Tcp, r, "latency.tcp");
+            await Latency.RunAsync(broker, broker.WebSocket, r, "latency.ws");
+        }
 
-        await Task.Delay(1000);
+        if (!skip.Contains("throughput"))
+        {
+            await Throughput.RunAsync(broker, broker.Tcp, r, "qos0", qos: 0);
+            await Throughput.RunAsync(broker, broker.Tcp, r, "qos1", qos: 1, inFlight: 64);
+            await Throughput.RunAsync(broker, broker.WebSocket, r, "qos0.ws", qos: 0);
+        }
+
+        await broker.WaitForIdleAsync();
         var rssBefore = broker.RssBytes();
         await using var fleet = new Fleet(broker, fleetSize);
         var (first, firstElapsed) = await fleet.ConnectAllAsync();
         r.Set("connect.first", fleetSize / firstElapsed.TotalSeconds, $"{fleetSize:N0} screens connected in {firstElapsed.TotalSeconds:F2} s (p99 {Stats.Percentile(first, 0.99):F1} ms)");
-        await Task.Delay(3000);
+        await broker.WaitForIdleAsync();
         var rssAfter = broker.RssBytes();
         r.Set("memory.per.connection", (rssAfter - rssBefore) / (double)fleetSize,
             $"{(rssAfter - rssBefore) / (double)fleetSize:N0} B per connection (RSS {rssBefore / 1048576.0:F0} → {rssAfter / 1048576.0:F0} MiB)");
 
-        await Throughput.RunAsync(broker, broker.Tcp, r, "qos1.fleet", qos: 1, inFlight: 64);
+        if (!skip.Contains("throughput"))
+        {
+            await Throughput.RunAsync(broker, broker.Tcp, r, "qos1.fleet", qos: 1, inFlight: 64);
+        }
+
         await FanOut.RunAsync(broker, fleet, r, "fanout.small", $"cw/{BrokerUnderTest.Tenant}/channels/{Fleet.FanOutChannel}", Math.Min(Fleet.FanOutSmall, fleetSize));
         await FanOut.RunAsync(broker, fleet, r, "fanout.all", $"cw/{BrokerUnderTest.Tenant}/broadcast", fleetSize);
         if (broker is OursBroker ours)
@@ -68,7 +83,7 @@ public static class SuiteRunner
         }
 
         await fleet.DisconnectAllAsync();
-        await Task.Delay(2000);
+        await broker.WaitForIdleAsync();
         var cpu = new CpuMeter(broker);
         var (again, elapsed) = await fleet.ConnectAllAsync();
         r.Cpu("reconnect", cpu);

@@ -30,7 +30,8 @@ public sealed class MessageRouter
     readonly ConcurrentDictionary<string, Subscriber> _byClient = new(StringComparer.Ordinal);
     readonly Lock _changes = new();
 
-    public void Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options)
+    /// <summary>Adds or replaces a subscription; true when the session did not hold this filter yet.</summary>
+    public bool Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options)
     {
         lock (_changes)
         {
@@ -44,12 +45,15 @@ public sealed class MessageRouter
                 _byClient[clientId] = subscriber = new Subscriber(clientId, session);
             }
 
+            bool added;
             lock (subscriber.Filters)
             {
+                added = subscriber.Filters.TryAdd(filter, options);
                 subscriber.Filters[filter] = options;
             }
 
             _tree.Add(subscriber, filter, options);
+            return added;
         }
     }
 
@@ -208,6 +212,13 @@ public sealed class MessageRouter
             ? copies[(int)qos * 2 + (retain ? 1 : 0)] ??= Copy(message, qos, retain, null)
             : Copy(message, qos, retain, identifiers);
         subscriber.Session.TryEnqueueApplicationMessage(copy, out _);
+    }
+
+    /// <summary>A retained message for a new subscription: RETAIN set, QoS lowered to the granted one.</summary>
+    public static void DeliverRetained(MqttSessionStatus session, MqttApplicationMessage message, SubscriptionOptions options)
+    {
+        var qos = (MqttQualityOfServiceLevel)Math.Min((int)message.QualityOfServiceLevel, (int)options.Qos);
+        session.TryEnqueueApplicationMessage(Copy(message, qos, retain: true, options.Identifier > 0 ? [options.Identifier] : null), out _);
     }
 
     static MqttApplicationMessage Copy(MqttApplicationMessage message, MqttQualityOfServiceLevel qos, bool retain, List<uint>? identifiers) => new()
