@@ -49,27 +49,36 @@ public static class LayoutUpdateEndpoint
             devices = (await store.ListDevicesAsync(caller.Tenant)).Select(d => d.DeviceId).Where(d => MayUpdate(caller, d)).ToArray();
         }
 
+        var sw = System.Diagnostics.Stopwatch.StartNew(); void T(string what) => Console.Error.WriteLine($"TIMING {what} {sw.ElapsedMilliseconds} ms");
         var messageId = Envelope.NewId();
         var data = new JsonObject { ["layoutId"] = request.LayoutId, ["layoutData"] = request.LayoutData?.DeepClone() ?? new JsonObject() };
         var sender = caller.AsSender();
-        var envelopes = new List<(string Device, Envelope Envelope)>();
-        foreach (var device in devices.Distinct(StringComparer.Ordinal))
+        var targets = devices.Distinct(StringComparer.Ordinal).ToList();
+        if (targets.Count == 0)
         {
-            envelopes.Add((device, await publisher.CreateAsync(caller.Tenant, Channels.Device(device), MessageTypes.LayoutUpdate, data.DeepClone(), sender, messageId)));
+            return Reply.Ok(new LayoutUpdateResponse(messageId, []));
         }
 
+        var firstSeq = await store.NextSeqsAsync(caller.Tenant, targets.Count);
+        var envelopes = targets
+            .Select((device, i) => (Device: device, Envelope: publisher.Create(Channels.Device(device), MessageTypes.LayoutUpdate, data.DeepClone(), sender, firstSeq + i, messageId)))
+            .ToList();
+
+        T("envelopes");
         // Tracked as pending before anything is sent, so a fast device's PUBACK or ack always finds its row.
         await store.AddLayoutDeliveriesAsync(caller.Tenant, messageId, request.LayoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
-        var recorded = new List<Task>(envelopes.Count);
+        T("deliveries");
         foreach (var (device, envelope) in envelopes)
         {
             await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), envelope, retain: true);
-            recorded.Add(store.UpdateDeviceAsync(caller.Tenant, device, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId }).AsTask());
         }
+        T("published");
 
-        // Each device's retained layout (one row each) and its record are committed before the 2xx.
-        await Task.WhenAll(recorded);
+        // Each device's retained layout (one row each, queued as it was published) and its record are committed before the 2xx.
+        await store.UpdateDevicesAsync(caller.Tenant, targets, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
+        T("devices");
         await store.FlushAsync();
+        T("flushed");
 
         return Reply.Ok(new LayoutUpdateResponse(messageId, envelopes.Select(e => e.Device).ToList()));
     }

@@ -31,7 +31,11 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, Broke
 
     /// <summary>An envelope with its <c>seq</c> taken, not yet published.</summary>
     public async Task<Envelope> CreateAsync(string tenant, string channel, string type, JsonNode? data, Sender sender, string? id = null) =>
-        new(id ?? Envelope.NewId(), type, channel, data, sender, _time.GetUtcNow(), await store.NextSeqAsync(tenant));
+        Create(channel, type, data, sender, await store.NextSeqAsync(tenant), id);
+
+    /// <summary>An envelope with a <c>seq</c> taken beforehand (<see cref="IBrokerStore.NextSeqsAsync"/>).</summary>
+    public Envelope Create(string channel, string type, JsonNode? data, Sender sender, long seq, string? id = null) =>
+        new(id ?? Envelope.NewId(), type, channel, data, sender, _time.GetUtcNow(), seq);
 
     /// <summary>
     /// Publishes <paramref name="envelope"/>; on a history channel (broadcast, users, content, custom channels) it is

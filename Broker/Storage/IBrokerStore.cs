@@ -12,8 +12,14 @@ public interface IBrokerStore
     /// <summary>The next <c>seq</c> of <paramref name="tenant"/>: strictly increasing, never reused, across restarts.</summary>
     ValueTask<long> NextSeqAsync(string tenant);
 
+    /// <summary>Takes <paramref name="count"/> consecutive <c>seq</c> numbers at once and returns the first.</summary>
+    ValueTask<long> NextSeqsAsync(string tenant, int count);
+
     /// <summary>Records a change to a device, creating it on first sight.</summary>
     ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change);
+
+    /// <summary>The same change to many devices, as one operation.</summary>
+    Task UpdateDevicesAsync(string tenant, IReadOnlyList<string> deviceIds, Func<DeviceRecord, DeviceRecord> change);
 
     ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant);
 
