@@ -49,7 +49,6 @@ public static class LayoutUpdateEndpoint
             devices = (await store.ListDevicesAsync(caller.Tenant)).Select(d => d.DeviceId).Where(d => MayUpdate(caller, d)).ToArray();
         }
 
-        var sw = System.Diagnostics.Stopwatch.StartNew(); void T(string what) => Console.Error.WriteLine($"TIMING {what} {sw.ElapsedMilliseconds} ms");
         var messageId = Envelope.NewId();
         var data = new JsonObject { ["layoutId"] = request.LayoutId, ["layoutData"] = request.LayoutData?.DeepClone() ?? new JsonObject() };
         var sender = caller.AsSender();
@@ -63,22 +62,16 @@ public static class LayoutUpdateEndpoint
         var envelopes = targets
             .Select((device, i) => (Device: device, Envelope: publisher.Create(Channels.Device(device), MessageTypes.LayoutUpdate, data.DeepClone(), sender, firstSeq + i, messageId)))
             .ToList();
-
-        T("envelopes");
         // Tracked as pending before anything is sent, so a fast device's PUBACK or ack always finds its row.
         await store.AddLayoutDeliveriesAsync(caller.Tenant, messageId, request.LayoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
-        T("deliveries");
         foreach (var (device, envelope) in envelopes)
         {
             await publisher.PublishAsync(caller.Tenant, Topics.DeviceLayout(caller.Tenant, device), envelope, retain: true);
         }
-        T("published");
 
         // Each device's retained layout (one row each, queued as it was published) and its record are committed before the 2xx.
         await store.UpdateDevicesAsync(caller.Tenant, targets, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
-        T("devices");
         await store.FlushAsync();
-        T("flushed");
 
         return Reply.Ok(new LayoutUpdateResponse(messageId, envelopes.Select(e => e.Device).ToList()));
     }
