@@ -2,6 +2,14 @@ using CreatiWall.Bench;
 using CreatiWall.Bench.Suite;
 
 // dotnet run -c Release --project bench -- <scenario> [options]
+
+// Socket completions run on the event thread instead of one thread-pool hop each: 10,000 screens each receiving one
+// message must cost the load side less than the broker (read before the first socket is used).
+if (Environment.GetEnvironmentVariable("BENCH_POOLED_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 return args switch
 {
     ["retained", .. var rest] => await RetainedScenario.RunAsync(Options.Parse(rest)),

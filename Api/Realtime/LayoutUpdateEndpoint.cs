@@ -70,7 +70,7 @@ public static class LayoutUpdateEndpoint
         }
 
         // Each device's retained layout (one row each, queued as it was published) and its record are committed before the 2xx.
-        await store.UpdateDevicesAsync(caller.Tenant, targets, d => d with { CurrentLayoutId = request.LayoutId, CurrentLayoutMessageId = messageId });
+        await store.SetCurrentLayoutAsync(caller.Tenant, targets, request.LayoutId, messageId);
         await store.FlushAsync();
 
         return Reply.Ok(new LayoutUpdateResponse(messageId, envelopes.Select(e => e.Device).ToList()));

@@ -18,8 +18,8 @@ public interface IBrokerStore
     /// <summary>Records a change to a device, creating it on first sight.</summary>
     ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change);
 
-    /// <summary>The same change to many devices, as one operation.</summary>
-    Task UpdateDevicesAsync(string tenant, IReadOnlyList<string> deviceIds, Func<DeviceRecord, DeviceRecord> change);
+    /// <summary>Records the layout now current on each of the devices (creating unknown ones), as one operation.</summary>
+    Task SetCurrentLayoutAsync(string tenant, IReadOnlyList<string> deviceIds, string layoutId, string messageId);
 
     ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant);
 

@@ -102,11 +102,17 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
     public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) =>
         new(RunAsync(() => UpdateDevice(tenant, deviceId, change)));
 
-    public Task UpdateDevicesAsync(string tenant, IReadOnlyList<string> deviceIds, Func<DeviceRecord, DeviceRecord> change) => RunAsync(() =>
+    public Task SetCurrentLayoutAsync(string tenant, IReadOnlyList<string> deviceIds, string layoutId, string messageId) => RunAsync(() =>
     {
+        var since = _time.GetUtcNow().ToString("O");
         foreach (var deviceId in deviceIds)
         {
-            UpdateDevice(tenant, deviceId, change);
+            Execute("""
+                INSERT INTO devices (tenant, device_id, status, since, current_layout_id, current_message_id)
+                VALUES ($t, $d, $offline, $since, $layout, $message)
+                ON CONFLICT (tenant, device_id) DO UPDATE SET current_layout_id = $layout, current_message_id = $message
+                """,
+                ("$t", tenant), ("$d", deviceId), ("$offline", DeviceRecord.Offline), ("$since", since), ("$layout", layoutId), ("$message", messageId));
         }
 
         return 0;

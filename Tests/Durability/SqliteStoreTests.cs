@@ -17,7 +17,7 @@ public sealed class SqliteStoreTests : IDisposable
         {
             var first = store.UpdateDeviceAsync("t1", "d1", d => d with { Status = DeviceRecord.Online });
             var broken = store.UpdateDeviceAsync("t1", "d2", _ => throw new InvalidOperationException("broken change"));
-            var third = store.UpdateDevicesAsync("t1", ["d3", "d4"], d => d with { CurrentLayoutId = "l1" });
+            var third = store.SetCurrentLayoutAsync("t1", ["d1", "d3", "d4"], "l1", "m1");
 
             await first;
             await Assert.ThrowsAsync<InvalidOperationException>(async () => await broken);
@@ -28,7 +28,7 @@ public sealed class SqliteStoreTests : IDisposable
         var devices = await reopened.ListDevicesAsync("t1");
         Assert.Equal(["d1", "d3", "d4"], devices.Select(d => d.DeviceId));
         Assert.Equal([DeviceRecord.Online, DeviceRecord.Offline, DeviceRecord.Offline], devices.Select(d => d.Status));
-        Assert.Equal([null, "l1", "l1"], devices.Select(d => d.CurrentLayoutId));
+        Assert.Equal(["l1", "l1", "l1"], devices.Select(d => d.CurrentLayoutId));
     }
 
     [Fact]
