@@ -110,7 +110,7 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
     async Task WriteAsync((string Tenant, string Device) key, string status, string? reason)
     {
         var since = _time.GetUtcNow();
-        await store.UpdateDeviceAsync(key.Tenant, key.Device, d => d with { Status = status, Since = since, Reason = reason });
+        await store.SetStatusAsync(key.Tenant, key.Device, status, since, reason);
         var data = new JsonObject
         {
             ["deviceId"] = key.Device,

@@ -18,6 +18,9 @@ public interface IBrokerStore
     /// <summary>Records a change to a device, creating it on first sight.</summary>
     ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change);
 
+    /// <summary>Records a device's online status (creating it on first sight), without reading it first.</summary>
+    Task SetStatusAsync(string tenant, string deviceId, string status, DateTimeOffset since, string? reason);
+
     /// <summary>Records the layout now current on each of the devices (creating unknown ones), as one operation.</summary>
     Task SetCurrentLayoutAsync(string tenant, IReadOnlyList<string> deviceIds, string layoutId, string messageId);
 

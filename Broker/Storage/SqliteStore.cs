@@ -102,6 +102,16 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
     public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) =>
         new(RunAsync(() => UpdateDevice(tenant, deviceId, change)));
 
+    public Task SetStatusAsync(string tenant, string deviceId, string status, DateTimeOffset since, string? reason) => RunAsync(() =>
+    {
+        Execute("""
+            INSERT INTO devices (tenant, device_id, status, since, reason) VALUES ($t, $d, $status, $since, $reason)
+            ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason
+            """,
+            ("$t", tenant), ("$d", deviceId), ("$status", status), ("$since", since.ToString("O")), ("$reason", reason));
+        return 0;
+    });
+
     public Task SetCurrentLayoutAsync(string tenant, IReadOnlyList<string> deviceIds, string layoutId, string messageId) => RunAsync(() =>
     {
         var since = _time.GetUtcNow().ToString("O");

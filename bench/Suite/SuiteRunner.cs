@@ -102,6 +102,7 @@ public static class SuiteRunner
 
         await fleet.DisconnectAllAsync();
         await broker.WaitForIdleAsync();
+        Console.Error.WriteLine($"bench: {broker.Name}: {fleetSize:N0} screens reconnecting");
         var cpu = new CpuMeter(broker);
         var (again, elapsed) = await fleet.ConnectAllAsync();
         r.Cpu("reconnect", cpu);
