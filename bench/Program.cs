@@ -14,6 +14,7 @@ return args switch
 {
     ["retained", .. var rest] => await RetainedScenario.RunAsync(Options.Parse(rest)),
     ["suite", .. var rest] => await SuiteRunner.RunAsync(rest),
+    ["micro", .. var rest] => await CreatiWall.Bench.Micro.MicroBenchmarks.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -27,6 +28,9 @@ static int Usage()
                      (QoS 0, QoS 1), N screens connecting (memory, connect rate), the QoS 1 run again with them idle,
                      broadcast fan-out to 1,000 and N, a REST layout-update to N (ours), N screens reconnecting;
                      writes the markdown table (default N = 10000)
+          micro      [--out FILE]
+                     BenchmarkDotNet (in process, short run) on the hot functions: JWT validation, the access check,
+                     subscription matching among 10,000 screens; writes its markdown table
           retained   [--count N] [--inflight N] [--out FILE]
                      publish N retained messages (default 20000) through the real host, kill -9 it, restart it
                      on the same database, and time the publish rate, the restart and a subscriber reading them all

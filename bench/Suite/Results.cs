@@ -20,4 +20,21 @@ public sealed class Results(string broker)
         Values[key + ".cpu.load"] = load;
         Values[key + ".cpu.broker"] = brokerCores;
     }
+
+    /// <summary>Each figure as the median of the rounds (null when the broker did not run).</summary>
+    public static Results? Median(IReadOnlyList<Results> rounds)
+    {
+        if (rounds.Count == 0)
+        {
+            return null;
+        }
+
+        var median = new Results(rounds[0].Broker);
+        foreach (var key in rounds.SelectMany(r => r.Values.Keys).Distinct())
+        {
+            median.Values[key] = Stats.Median(rounds.Select(r => r[key]).OfType<double>().ToList());
+        }
+
+        return median;
+    }
 }

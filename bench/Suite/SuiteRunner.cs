@@ -15,19 +15,25 @@ public static class SuiteRunner
         var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length)
             .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         var skip = (Arg(args, "--skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        var runs = new List<Results>();
-        if (only is null or "mosquitto")
+        var rounds = int.Parse(Arg(args, "--rounds") ?? "1");
+        var mosquitto = new List<Results>();
+        var ours = new List<Results>();
+        for (var round = 1; round <= rounds; round++)
         {
-            runs.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip));
+            // Alternating, each broker on a quiet machine: Mosquitto, ours, Mosquitto, ours…
+            Console.Error.WriteLine($"bench: round {round} of {rounds}");
+            if (only is null or "mosquitto")
+            {
+                mosquitto.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip));
+            }
+
+            if (only is null or "ours")
+            {
+                ours.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip));
+            }
         }
 
-        if (only is null or "ours")
-        {
-            // Same per-client queue bound as Mosquitto's configuration, so neither drops what the other keeps.
-            runs.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip));
-        }
-
-        var table = Report.Table(runs.FirstOrDefault(r => r.Broker == "CreatiWall"), runs.FirstOrDefault(r => r.Broker == "Mosquitto"), fleetSize);
+        var table = Report.Table(Results.Median(ours), Results.Median(mosquitto), fleetSize);
         if (output is not null)
         {
             await File.WriteAllTextAsync(output, table);
