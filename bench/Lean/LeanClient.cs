@@ -82,7 +82,8 @@ public sealed class LeanClient : IAsyncDisposable
     /// <summary>Sends CONNECT and waits for CONNACK; returns its return code (0 = accepted).</summary>
     public async Task<int> ConnectAsync(string clientId, string? user, string? password, int keepAlive = 60, bool clean = true, MqttWire.Will? will = null)
     {
-        _reader = _dedicatedReader ? Task.Factory.StartNew(() => ReadLoopAsync().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : Task.Run(ReadLoopAsync);
+        // The event-loop reader starts inline: it runs until its first read is pending, no thread-pool hop per connect.
+        _reader = _dedicatedReader ? Task.Factory.StartNew(() => ReadLoopAsync().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : ReadLoopAsync();
         await SendAsync(w => MqttWire.WriteConnect(w, clientId, user, password, keepAlive, clean, will));
         return await _connAck.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
