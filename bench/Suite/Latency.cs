@@ -6,14 +6,19 @@ using CreatiWall.Bench.Lean;
 
 namespace CreatiWall.Bench.Suite;
 
-/// <summary>One publisher at a fixed low rate (QoS 0, 100 B), one subscriber: time from send to receipt.</summary>
+/// <summary>
+/// One publisher at a fixed low rate (QoS 0, 100 B), one subscriber: time from send to receipt. The first two seconds
+/// are not counted: a long-running broker's steady state is measured, not its first calls (JIT tiering).
+/// </summary>
 public static class Latency
 {
     public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, int rate = 100, int samples = 1000)
     {
+        var warmup = rate * 2;
+        var total = warmup + samples;
         var topic = $"cw/{BrokerUnderTest.Tenant}/channels/latency";
         var topicBytes = Encoding.UTF8.GetBytes(topic);
-        var latencies = new List<double>(samples);
+        var latencies = new List<double>(total);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var s = broker.User("latency-sub");
@@ -24,7 +29,7 @@ public static class Latency
             lock (latencies)
             {
                 latencies.Add(elapsed);
-                if (latencies.Count == samples)
+                if (latencies.Count == total)
                 {
                     done.TrySetResult();
                 }
@@ -41,7 +46,7 @@ public static class Latency
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
         var sent = 0;
         var cpu = new CpuMeter(broker);
-        while (sent < samples && await timer.WaitForNextTickAsync())
+        while (sent < total && await timer.WaitForNextTickAsync())
         {
             await pub.SendAsync(w =>
             {
@@ -56,7 +61,7 @@ public static class Latency
         List<double> copy;
         lock (latencies)
         {
-            copy = [.. latencies];
+            copy = [.. latencies.Skip(warmup)];
         }
 
         results.Set(key + ".p50", Stats.Percentile(copy, 0.5), $"p50 {Stats.Percentile(copy, 0.5):F3} ms");
