@@ -19,8 +19,8 @@ public static class Report
         ["memory.per.connection"] = "Memory per connection: a dotnet-gcdump of the host holding the fleet shows the managed memory per connection spread over about a hundred small objects: Kestrel's socket connection and its two pipes, MQTTnet's client, session, packet bus, subscription manager and async state machines, the collections indexing them, and ours (the connection record and subscription tree entries, a small share); the rest of the resident size is GC headroom. The largest single item, MQTTnet's 4 KB packet-encoder buffer, is now 256 bytes (grows on demand). Next step: a connection and session layer of our own on Kestrel's pipes instead of MQTTnet's per-connection objects.",
         ["reconnect"] = "Reconnect rate: the load generator itself takes a large share of the 2 cores to open sockets at this rate (see the CPU table: Mosquitto's run is limited by it as well); the broker spends the rest mostly in Kestrel's accept and connection setup, MQTTnet's connection and session creation and the screen's online status (a database row and a retained status message). JWT validation is a small part (micro-benchmark below). Next step: the same own connection layer; writing online status for a burst of reconnects in batches.",
         ["reconnect.p99"] = "Connect p99: follows from the rate above: with 64 connects in flight, the tail is queueing behind the CPU the load side and the broker share.",
-        ["latency.tcp.p99"] = "Latency p99, TCP: Mosquitto, measured in the same run, misses it too: at 100 messages/s both brokers sleep between messages and the tail is this virtual machine's thread wake-up time (the paravirtual interrupt path is the top kernel symbol in perf), not broker work; p50 is what a broker controls.",
-        ["latency.ws.p99"] = "Latency p99, WebSocket: as for TCP, the tail is thread wake-ups on this machine; Mosquitto misses or grazes it in the same run.",
+        ["latency.tcp.p99"] = "Latency p99, TCP (Mosquitto in the same run: {mosquitto}): at 100 messages/s a broker sleeps between messages and the tail is mostly this virtual machine's thread wake-up time (the paravirtual interrupt path is the top kernel symbol in perf; repeated runs of either broker spread by several milliseconds), not broker work; p50 is what a broker controls. Next step: measure on a machine with dedicated cores; keep the broker's threads awake (spinning) only if a deployment needs it.",
+        ["latency.ws.p99"] = "Latency p99, WebSocket (Mosquitto in the same run: {mosquitto}): as for TCP, the tail is mostly thread wake-ups on this machine; the WebSocket path adds Kestrel's copy from the WebSocket into a pipe (one more hop).",
     };
 
     public static string Table(Results? ours, Results? mosquitto, int fleet)
@@ -73,7 +73,8 @@ public static class Report
             t.AppendLine();
             foreach (var key in missed)
             {
-                t.AppendLine("- " + Misses[key]);
+                var reference = mosquitto?[key] is { } m ? $"{m:F3} ms" : "not run";
+                t.AppendLine("- " + Misses[key].Replace("{mosquitto}", reference));
             }
         }
 
