@@ -135,7 +135,7 @@ public sealed class MessageRouter
                 {
                     if (!(options.NoLocal && subscriber.ClientId == senderClientId))
                     {
-                        Deliver(subscriber, message, options, options.Identifier > 0 ? [options.Identifier] : null, copies);
+                        Deliver(subscriber, message, options, options.Identifiers, copies);
                         delivered++;
                     }
                 }
@@ -206,7 +206,7 @@ public sealed class MessageRouter
     static void Deliver(Subscriber subscriber, MqttApplicationMessage message, SubscriptionOptions options, List<uint>? identifiers,
         MqttApplicationMessage?[] copies)
     {
-        var qos = (MqttQualityOfServiceLevel)Math.Min((int)message.QualityOfServiceLevel, (int)options.Qos);
+        var qos = options.Deliverable(message.QualityOfServiceLevel);
         var retain = options.RetainAsPublished && message.Retain;
         var copy = identifiers is null
             ? copies[(int)qos * 2 + (retain ? 1 : 0)] ??= Copy(message, qos, retain, null)
@@ -217,8 +217,7 @@ public sealed class MessageRouter
     /// <summary>A retained message for a new subscription: RETAIN set, QoS lowered to the granted one.</summary>
     public static void DeliverRetained(MqttSessionStatus session, MqttApplicationMessage message, SubscriptionOptions options)
     {
-        var qos = (MqttQualityOfServiceLevel)Math.Min((int)message.QualityOfServiceLevel, (int)options.Qos);
-        session.TryEnqueueApplicationMessage(Copy(message, qos, retain: true, options.Identifier > 0 ? [options.Identifier] : null), out _);
+        session.TryEnqueueApplicationMessage(Copy(message, options.Deliverable(message.QualityOfServiceLevel), retain: true, options.Identifiers), out _);
     }
 
     static MqttApplicationMessage Copy(MqttApplicationMessage message, MqttQualityOfServiceLevel qos, bool retain, List<uint>? identifiers) => new()

@@ -3,7 +3,14 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Mqtt.Routing;
 
 /// <summary>What a session asked for with one filter (MQTT 5 options included).</summary>
-public readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qos, bool NoLocal = false, bool RetainAsPublished = false, uint Identifier = 0);
+public readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qos, bool NoLocal = false, bool RetainAsPublished = false, uint Identifier = 0)
+{
+    /// <summary>The QoS a message published at <paramref name="published"/> is delivered at: never above the granted one.</summary>
+    public MqttQualityOfServiceLevel Deliverable(MqttQualityOfServiceLevel published) => (MqttQualityOfServiceLevel)Math.Min((int)published, (int)Qos);
+
+    /// <summary>The subscription identifier as sent back with a message (MQTT 5), or null when there is none.</summary>
+    public List<uint>? Identifiers => Identifier > 0 ? [Identifier] : null;
+}
 
 /// <summary>
 /// Every subscription of every session in a tree of topic levels, so a publish finds its subscribers by walking
