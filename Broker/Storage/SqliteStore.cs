@@ -99,8 +99,6 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
         }
     }
 
-    public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) =>
-        new(RunAsync(() => UpdateDevice(tenant, deviceId, change)));
 
     public Task SetStatusAsync(string tenant, string deviceId, string status, DateTimeOffset since, string? reason) => RunAsync(() =>
     {
@@ -128,7 +126,7 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
         return 0;
     });
 
-    DeviceRecord UpdateDevice(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change)
+    public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) => new(RunAsync(() =>
     {
         var existing = ReadDevices("WHERE tenant = $t AND device_id = $d", ("$t", tenant), ("$d", deviceId)).SingleOrDefault()
             ?? new DeviceRecord(tenant, deviceId, DeviceRecord.Offline, _time.GetUtcNow(), null, null, null, null, null);
@@ -142,7 +140,7 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
             ("$t", tenant), ("$d", deviceId), ("$status", updated.Status), ("$since", updated.Since.ToString("O")), ("$reason", updated.Reason),
             ("$layout", updated.CurrentLayoutId), ("$message", updated.CurrentLayoutMessageId), ("$acked", updated.AckedLayoutId), ("$ackStatus", updated.AckedLayoutStatus));
         return updated;
-    }
+    }));
 
     public ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant) => new(RunAsync<IReadOnlyList<DeviceRecord>>(() =>
         tenant is null
