@@ -4,7 +4,10 @@ using MQTTnet.Protocol;
 
 namespace CreatiWall.Tests.Mqtt;
 
-/// <summary>Which filters a topic reaches through the subscription tree: MQTT's matching rules as a truth table.</summary>
+/// <summary>
+/// Which filters a topic reaches, through the subscription tree (live messages) and through the retained store's matcher
+/// (retained messages for a new subscription): MQTT's matching rules as one truth table for both.
+/// </summary>
 public sealed class SubscriptionTreeTests
 {
     static readonly SubscriptionOptions Qos1 = new(MqttQualityOfServiceLevel.AtLeastOnce);
@@ -45,10 +48,11 @@ public sealed class SubscriptionTreeTests
         tree.Match(topic, found);
 
         Assert.Equal(matches, found.Count == 1);
+        Assert.Equal(matches, RetainedMessages.Matches(topic, filter));
     }
 
     [Fact]
-    public void It_agrees_with_MQTTnet_on_random_filters_and_topics()
+    public void Both_agree_with_MQTTnet_on_random_filters_and_topics()
     {
         var random = new Random(1234);
         string Levels(bool wildcards) => string.Join('/', Enumerable.Range(0, random.Next(1, 5)).Select(_ => wildcards && random.Next(4) == 0 ? "+" : "abc"[random.Next(3)].ToString()));
@@ -66,6 +70,7 @@ public sealed class SubscriptionTreeTests
             tree.Match(topic, found);
             var expected = filters.Where(f => Matches(topic, f)).Order();
             Assert.Equal(expected, found.Select(m => m.Key).Order());
+            Assert.Equal(expected, filters.Where(f => RetainedMessages.Matches(topic, f)).Order());
         }
     }
 
