@@ -5,10 +5,7 @@ using CreatiWall.Bench.Suite;
 
 // Socket completions run on the event thread instead of one thread-pool hop each: 10,000 screens each receiving one
 // message must cost the load side less than the broker (read before the first socket is used).
-if (Environment.GetEnvironmentVariable("BENCH_POOLED_COMPLETIONS") is null)
-{
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-}
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
 return args switch
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using CreatiWall.Bench.Brokers;
 using CreatiWall.Bench.Lean;
@@ -22,27 +21,26 @@ public static class FanOut
         var cpu = new CpuMeter(broker);
         for (var round = 0; round < Rounds; round++)
         {
-            var count = 0;
-            var all = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var arrivals = new Arrivals(expected);
             var marker = (byte)('A' + round);
-            var start = 0L;
             fleet.OnMessage = (t, payload, _) =>
             {
-                if (payload.Length > 0 && payload[0] == marker && t.SequenceEqual(topicBytes) && Interlocked.Increment(ref count) == expected)
+                if (payload.Length > 0 && payload[0] == marker && t.SequenceEqual(topicBytes))
                 {
-                    all.TrySetResult(LeanClient.MicrosSince(start) / 1000); // when the last one arrived
+                    arrivals.Arrived();
                 }
             };
             var payload = new byte[100];
             payload[0] = marker;
-            start = Stopwatch.GetTimestamp();
+            arrivals.Start();
             await pub.SendAsync(w => MqttWire.WritePublish(w, topicBytes, payload, 1, pub.NextId()));
-            if (await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(30))) != all.Task)
+            var last = await arrivals.LastAsync(TimeSpan.FromSeconds(30));
+            if (last is null)
             {
-                results.Set(key + ".missing", expected - count, $"round {round}: only {count} of {expected} received within 30 s");
+                results.Set(key + ".missing", expected - arrivals.Count, $"round {round}: only {arrivals.Count} of {expected} received within 30 s");
             }
 
-            times.Add(all.Task.IsCompletedSuccessfully ? all.Task.Result : LeanClient.MicrosSince(start) / 1000);
+            times.Add(last ?? arrivals.ElapsedMs);
             await Task.Delay(200);
         }
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using CreatiWall.Bench.Brokers;
-using CreatiWall.Bench.Lean;
 
 namespace CreatiWall.Bench.Suite;
 
@@ -21,28 +19,25 @@ public static class FleetPush
             // Round 1 warms the route up (first use of the code paths); round 2 is measured.
             var id = $"bench-layout-{round}";
             var marker = Encoding.UTF8.GetBytes(id);
-            var count = 0;
-            var all = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var start = 0L;
+            var arrivals = new Arrivals(devices.Length);
             fleet.OnMessage = (topic, payload, _) =>
             {
-                if (topic.EndsWith(suffix) && payload.IndexOf(marker) >= 0 && Interlocked.Increment(ref count) == devices.Length)
+                if (topic.EndsWith(suffix) && payload.IndexOf(marker) >= 0)
                 {
-                    all.TrySetResult(LeanClient.MicrosSince(start) / 1000);
+                    arrivals.Arrived();
                 }
             };
             var cpu = new CpuMeter(broker);
-            start = Stopwatch.GetTimestamp();
+            arrivals.Start();
             var response = await http.PostAsJsonAsync("/api/websocket/layout-update", new { layoutId = id, deviceIds = devices, layoutData = new { zones = new[] { new { id = "main", playlist = "p1" } } } });
-            var answered = LeanClient.MicrosSince(start) / 1000;
+            var answered = arrivals.ElapsedMs;
             response.EnsureSuccessStatusCode();
-            var complete = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(60))) == all.Task;
-            var last = complete ? all.Task.Result : LeanClient.MicrosSince(start) / 1000;
+            var last = await arrivals.LastAsync(TimeSpan.FromSeconds(60));
             if (round == 2)
             {
                 results.Cpu(key, cpu);
                 results.Set(key + ".answered", answered, $"2xx after {answered:F0} ms");
-                results.Set(key, complete ? last : double.PositiveInfinity, $"{count:N0} of {devices.Length:N0} screens have it after {last:F0} ms");
+                results.Set(key, last ?? double.PositiveInfinity, $"{arrivals.Count:N0} of {devices.Length:N0} screens have it after {last ?? arrivals.ElapsedMs:F0} ms");
             }
         }
 

@@ -54,8 +54,8 @@ public static class SuiteRunner
         await broker.StartAsync();
 
         // Warm-up, not reported: the first run through a code path pays for JIT compilation (ours) and cold caches.
-        await Throughput.RunAsync(broker, broker.Tcp, new Results(broker.Name + " warm-up"), "warmup", qos: 1, duration: TimeSpan.FromSeconds(1.5));
-        await Throughput.RunAsync(broker, broker.WebSocket, new Results(broker.Name + " warm-up"), "warmup", qos: 0, duration: TimeSpan.FromSeconds(1));
+        await WarmUpAsync(broker, broker.Tcp, qos: 1, seconds: 1.5);
+        await WarmUpAsync(broker, broker.WebSocket, qos: 0, seconds: 1);
 
         if (!skip.Contains("latency"))
         {
@@ -82,7 +82,7 @@ public static class SuiteRunner
 
         // Steady state, not the moment after the burst: the first collections after 10,000 connects move the new objects to
         // the old generation once (ours); a warm-up run, not reported, pays for that before the fleet scenarios.
-        await Throughput.RunAsync(broker, broker.Tcp, new Results(broker.Name + " warm-up"), "warmup", qos: 1, duration: TimeSpan.FromSeconds(2));
+        await WarmUpAsync(broker, broker.Tcp, qos: 1, seconds: 2);
         await broker.WaitForIdleAsync();
 
         if (!skip.Contains("throughput"))
@@ -122,6 +122,10 @@ public static class SuiteRunner
         r.Set("reconnect.p99", Stats.Percentile(again, 0.99), $"connect p99 {Stats.Percentile(again, 0.99):F1} ms");
         return r;
     }
+
+    /// <summary>A throughput run whose figures are printed as warm-up and not reported.</summary>
+    static Task WarmUpAsync(BrokerUnderTest broker, Target target, int qos, double seconds) =>
+        Throughput.RunAsync(broker, target, new Results(broker.Name + " warm-up"), "warmup", qos, duration: TimeSpan.FromSeconds(seconds));
 
     static string? Arg(string[] args, string name)
     {
