@@ -34,17 +34,11 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
             return;
         }
 
-        var stripe = Stripe(key);
-        await stripe.WaitAsync();
-        try
+        await UnderDeviceLockAsync(key, () =>
         {
             _current[key] = connection;
-            await WriteAsync(key, DeviceRecord.Online, null);
-        }
-        finally
-        {
-            stripe.Release();
-        }
+            return WriteAsync(key, DeviceRecord.Online, null);
+        });
     }
 
     public async Task OfflineAsync(MqttConnection connection)
@@ -54,24 +48,30 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
             return;
         }
 
-        var stripe = Stripe(key);
+        // When a newer connection of the device has taken its place, it stays online.
+        await UnderDeviceLockAsync(key, () =>
+            _current.TryRemove(new KeyValuePair<(string, string), MqttConnection>(key, connection))
+                ? WriteAsync(key, DeviceRecord.Offline, connection.EndReason.ToContract())
+                : Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> under the device's lock, so its status changes are written in the order they were
+    /// asked for: the wait is queued when this is called, before the first await.
+    /// </summary>
+    async Task UnderDeviceLockAsync((string Tenant, string Device) key, Func<Task> change)
+    {
+        var stripe = _stripes[(key.GetHashCode() & int.MaxValue) % _stripes.Length];
         await stripe.WaitAsync();
         try
         {
-            if (_current.TryRemove(new KeyValuePair<(string, string), MqttConnection>(key, connection)))
-            {
-                await WriteAsync(key, DeviceRecord.Offline, connection.EndReason.ToContract());
-            }
-
-            // else a newer connection of the device has taken its place: it stays online
+            await change();
         }
         finally
         {
             stripe.Release();
         }
     }
-
-    SemaphoreSlim Stripe((string Tenant, string Device) key) => _stripes[(key.GetHashCode() & int.MaxValue) % _stripes.Length];
 
     /// <summary>
     /// After a restart (or crash) no connection survives: devices recorded online are written offline
@@ -87,19 +87,9 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
                 continue;
             }
 
-            var stripe = Stripe(key);
-            await stripe.WaitAsync();
-            try
-            {
-                if (!_current.ContainsKey(key)) // it may have reconnected already
-                {
-                    await WriteAsync(key, DeviceRecord.Offline, EndReason.NetworkError.ToContract());
-                }
-            }
-            finally
-            {
-                stripe.Release();
-            }
+            await UnderDeviceLockAsync(key, () => _current.ContainsKey(key) // it may have reconnected already
+                ? Task.CompletedTask
+                : WriteAsync(key, DeviceRecord.Offline, EndReason.NetworkError.ToContract()));
         }
     }
 
