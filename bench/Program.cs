@@ -21,13 +21,14 @@ static int Usage()
         usage: dotnet run -c Release --project bench -- <scenario> [options]
         scenarios:
           suite      [--fleet N] [--rounds R] [--only ours|mosquitto] [--out FILE]
-                     [--skip latency,throughput,fanout,fleetpush,reconnect[,hold]] [--set KEY=VALUE ...]
+                     [--skip latency,throughput,fanout,fleetpush,reconnect[,hold]] [--set KEY=VALUE ...] [--samples DIR]
                      every scenario against Mosquitto, then against our host: latency (TCP, WebSocket), throughput
                      (QoS 0, QoS 1), N screens connecting (memory, connect rate), the QoS 1 run again with them idle,
                      broadcast fan-out to 1,000 and N, a REST layout-update to N (ours), N screens reconnecting;
                      writes the markdown table (default N = 10000; R rounds alternating between the brokers, medians);
                      --set passes configuration to our host as environment variables (experiments); with reconnect
-                     skipped, hold keeps the fleet connected 15 s more (time for dotnet-gcdump)
+                     skipped, hold keeps the fleet connected 15 s more (time for dotnet-gcdump); --samples writes each
+                     latency sample with its arrival time (monotonic clock, as perf -k CLOCK_MONOTONIC) into DIR
           micro      [--out FILE]
                      BenchmarkDotNet (in process, short run) on the hot functions: JWT validation, the access check,
                      subscription matching among 10,000 screens; writes its markdown table

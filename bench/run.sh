@@ -45,8 +45,9 @@ mosquitto_version=$( (/usr/sbin/mosquitto -h 2>/dev/null || mosquitto -h 2>/dev/
 
 The load generator (`bench/Lean`) is a minimal MQTT 3.1.1 client: one socket per connection, packets written into one
 buffer and sent in batches, parsed in place; the few busy clients of a throughput or latency run read on a thread of
-their own with blocking calls (a throughput subscriber wakes per 16 KB or per millisecond, `SO_RCVLOWAT`), the 10,000
-screens share the socket event loop. Its CPU and the broker's are in the table above.
+their own with blocking calls (which .NET serves through its socket event thread; a throughput subscriber wakes per
+16 KB or per millisecond, `SO_RCVLOWAT`), the 10,000 screens share the socket event loop. Its CPU and the broker's
+are in the table above.
 
 - **Latency**: one publisher sends a 100-byte QoS 0 message every 10 ms (1,000 samples, after a warm-up) to one
   subscriber; time from the write to its arrival. TCP, and WebSocket (`/mqtt` on our HTTP port, Mosquitto's
@@ -93,6 +94,27 @@ screens share the socket event loop. Its CPU and the broker's are in the table a
   configuration): the runs above lose nothing with it, a screen's newest layout does not depend on it (retained and
   sent again on subscribe), and it bounds what a stalled client can hold. Kestrel waits for data before it allocates
   a read buffer, so an idle connection holds none.
+
+### Traced, and tried without keeping it
+
+- **Latency tail**: `suite --samples DIR` writes each latency sample with its arrival time. Lined up with
+  `perf sched record -k CLOCK_MONOTONIC` and `perf record -F 4000 -g -k CLOCK_MONOTONIC` (2026-11-27), every message
+  late by about 4, 8 or 12 ms met a virtual CPU that stopped running for milliseconds: the running thread, in the load
+  generator or the broker, has no sample at all for about 3.5 ms and resumes inside the hypervisor's interrupt path
+  (`pvm_irq_enable`), mostly in a loopback send that wakes the receiving thread, at the next 4 ms scheduler tick (the
+  kernel runs at 250 Hz); a 36 s trace held about 700 such stalls of 3.5 to 12 ms. The kernel's DAMON monitor
+  (`kdamond`, sampling memory every 500 ms on this VM) also holds a CPU for milliseconds. In two runs side by side,
+  Mosquitto's TCP p99 was 1.2 ms with at most 1 of 1,000 messages late by more than 2.5 ms, ours 3.5 to 4 ms with 13
+  to 18: each of our messages passes through two broker threads (Kestrel's socket thread, then a thread-pool worker
+  that runs MQTTnet's receive loop, the routing and the send), Mosquitto's through one. Mosquitto's WebSocket listener
+  delayed a third or more of its messages by one 4 ms step in the same runs.
+- **Thread-pool spinning**: in the latency runs, two idle thread-pool workers of the broker took turns in
+  `sched_yield` for seconds (the runtime's spin before a worker sleeps). `DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0`
+  stopped it but removed none of the latency steps, and gave lower QoS 0 throughput and reconnect rates in two runs
+  each, so the default stays.
+- **Load generator**: its blocking reads are served through .NET's socket event thread (one more wake-up per read,
+  for either broker) because its sends are asynchronous; blocking sends avoid that but collapsed Mosquitto's QoS 1
+  run to about 2,000 msg/s (with `SO_RCVLOWAT`), so they were not kept.
 
 ## Hot functions
 EOF

@@ -12,13 +12,17 @@ namespace CreatiWall.Bench.Suite;
 /// </summary>
 public static class Latency
 {
-    public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, int rate = 100, int samples = 1000)
+    /// <param name="samplesFile">When set, every counted sample is written there as "latency-ms arrival-s" (arrival on the
+    /// monotonic clock that <c>perf record -k CLOCK_MONOTONIC</c> uses), to line slow messages up with a trace.</param>
+    public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, string? samplesFile = null,
+        int rate = 100, int samples = 1000)
     {
         var warmup = rate * 2;
         var total = warmup + samples;
         var topic = $"cw/{BrokerUnderTest.Tenant}/channels/latency";
         var topicBytes = Encoding.UTF8.GetBytes(topic);
         var latencies = new List<double>(total);
+        var arrivals = new List<long>(total);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var s = broker.User("latency-sub");
@@ -29,6 +33,7 @@ public static class Latency
             lock (latencies)
             {
                 latencies.Add(elapsed);
+                arrivals.Add(Stopwatch.GetTimestamp());
                 if (latencies.Count == total)
                 {
                     done.TrySetResult();
@@ -62,6 +67,15 @@ public static class Latency
         lock (latencies)
         {
             copy = [.. latencies.Skip(warmup)];
+        }
+
+        if (samplesFile is not null)
+        {
+            lock (latencies)
+            {
+                File.WriteAllLines(samplesFile, copy.Zip(arrivals.Skip(warmup),
+                    (ms, at) => FormattableString.Invariant($"{ms:F3} {at / (double)Stopwatch.Frequency:F6}")));
+            }
         }
 
         results.Set(key + ".p50", Stats.Percentile(copy, 0.5), $"p50 {Stats.Percentile(copy, 0.5):F3} ms");

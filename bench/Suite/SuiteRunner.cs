@@ -16,6 +16,7 @@ public static class SuiteRunner
             .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         var skip = (Arg(args, "--skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         var rounds = int.Parse(Arg(args, "--rounds") ?? "1");
+        var samples = Arg(args, "--samples");
         var mosquitto = new List<Results>();
         var ours = new List<Results>();
         for (var round = 1; round <= rounds; round++)
@@ -24,12 +25,12 @@ public static class SuiteRunner
             Console.Error.WriteLine($"bench: round {round} of {rounds}");
             if (only is null or "mosquitto")
             {
-                mosquitto.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip));
+                mosquitto.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip, samples));
             }
 
             if (only is null or "ours")
             {
-                ours.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip));
+                ours.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip, samples));
             }
         }
 
@@ -46,7 +47,7 @@ public static class SuiteRunner
         return 0;
     }
 
-    static async Task<Results> RunOneAsync(BrokerUnderTest broker, int fleetSize, HashSet<string> skip)
+    static async Task<Results> RunOneAsync(BrokerUnderTest broker, int fleetSize, HashSet<string> skip, string? samples)
     {
         await using var _ = broker;
         var r = new Results(broker.Name);
@@ -59,8 +60,9 @@ public static class SuiteRunner
 
         if (!skip.Contains("latency"))
         {
-            await Latency.RunAsync(broker, broker.Tcp, r, "latency.tcp");
-            await Latency.RunAsync(broker, broker.WebSocket, r, "latency.ws");
+            string? SamplesFile(string key) => samples is null ? null : Path.Combine(samples, $"{broker.Name}-{key}.txt");
+            await Latency.RunAsync(broker, broker.Tcp, r, "latency.tcp", SamplesFile("latency.tcp"));
+            await Latency.RunAsync(broker, broker.WebSocket, r, "latency.ws", SamplesFile("latency.ws"));
         }
 
         if (!skip.Contains("throughput"))
