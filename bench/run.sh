@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark on this machine and writes BENCHMARKS.md from its output: our broker against Mosquitto,
 # alternately, three rounds (each figure is the median). Figures come from the run; nothing is typed in.
-# Progress goes to stderr. About 15 minutes on 2 cores. Usage: bash bench/run.sh [ROUNDS]
+# Progress goes to stderr. About 8 minutes on 2 cores. Usage: bash bench/run.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
