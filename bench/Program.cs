@@ -28,7 +28,8 @@ static int Usage()
                      writes the markdown table (default N = 10000; R rounds alternating between the brokers, medians);
                      --set passes configuration to our host as environment variables (experiments); with reconnect
                      skipped, hold keeps the fleet connected 15 s more (time for dotnet-gcdump); --samples writes each
-                     latency sample with its arrival time (monotonic clock, as perf -k CLOCK_MONOTONIC) into DIR
+                     latency sample with its arrival time (monotonic clock, as perf -k CLOCK_MONOTONIC) into
+                     DIR/round-R/<broker>-latency.<tcp|ws>.txt
           micro      [--out FILE]
                      BenchmarkDotNet (in process, short run) on the hot functions: JWT validation, the access check,
                      subscription matching among 10,000 screens; writes its markdown table

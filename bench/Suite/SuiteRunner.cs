@@ -23,14 +23,15 @@ public static class SuiteRunner
         {
             // Alternating, each broker on a quiet machine: Mosquitto, ours, Mosquitto, ours…
             Console.Error.WriteLine($"bench: round {round} of {rounds}");
+            var roundSamples = samples is null ? null : Directory.CreateDirectory(Path.Combine(samples, $"round-{round}")).FullName;
             if (only is null or "mosquitto")
             {
-                mosquitto.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip, samples));
+                mosquitto.Add(await RunOneAsync(new MosquittoBroker(), fleetSize, skip, roundSamples));
             }
 
             if (only is null or "ours")
             {
-                ours.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip, samples));
+                ours.Add(await RunOneAsync(new OursBroker(settings), fleetSize, skip, roundSamples));
             }
         }
 
