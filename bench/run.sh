@@ -110,8 +110,8 @@ are in the table above.
   delayed a third or more of its messages by one 4 ms step in the same runs.
 - **Thread-pool spinning**: in the latency runs, two idle thread-pool workers of the broker took turns in
   `sched_yield` for seconds (the runtime's spin before a worker sleeps). `DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0`
-  stopped it but removed none of the latency steps, and gave lower QoS 0 throughput and reconnect rates in two runs
-  each, so the default stays.
+  removed none of the latency steps and gave lower QoS 0 throughput and reconnect rates in two runs each, so the
+  default stays.
 - **Load generator**: its blocking reads are served through .NET's socket event thread (one more wake-up per read,
   for either broker) because its sends are asynchronous; blocking sends avoid that but collapsed Mosquitto's QoS 1
   run to about 2,000 msg/s (with `SO_RCVLOWAT`), so they were not kept.
