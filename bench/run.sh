@@ -112,6 +112,9 @@ are in the table above.
   `sched_yield` for seconds (the runtime's spin before a worker sleeps). `DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0`
   removed none of the latency steps and gave lower QoS 0 throughput and reconnect rates in two runs each, so the
   default stays.
+- **WebSocket without the connection dispatcher**: MQTTnet reading and writing the accepted WebSocket itself (no pipe
+  between them, one hand-off less each way) left the steps in place (WebSocket p99 1.4, 1.5, 8.6 and 8.7 ms in four
+  runs) and lowered WebSocket QoS 0 throughput (146,000–153,000 against 172,000–190,000 msg/s), so it was not kept.
 - **Load generator**: its blocking reads are served through .NET's socket event thread (one more wake-up per read,
   for either broker) because its sends are asynchronous; blocking sends avoid that but collapsed Mosquitto's QoS 1
   run to about 2,000 msg/s (with `SO_RCVLOWAT`), so they were not kept.
