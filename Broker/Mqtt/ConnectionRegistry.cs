@@ -34,6 +34,9 @@ public sealed class ConnectionRegistry
     public bool TryTakeAccepted(string clientId, [MaybeNullWhen(false)] out MqttConnection connection) =>
         _accepted.TryRemove(clientId, out connection);
 
+    public bool TryGetAccepted(string clientId, [MaybeNullWhen(false)] out MqttConnection connection) =>
+        _accepted.TryGetValue(clientId, out connection);
+
     /// <summary>Makes <paramref name="connection"/> the live one for its client id; the one it replaces was taken over.</summary>
     public void SetLive(MqttConnection connection) =>
         _live.AddOrUpdate(connection.ClientId, connection, (_, previous) =>

@@ -31,6 +31,9 @@ public sealed partial class MqttBroker(
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
+    /// <summary>How long one connection waits for another of its client id (milliseconds as a rule; a stuck one must not hold it).</summary>
+    static readonly TimeSpan PreviousCleanupWait = TimeSpan.FromSeconds(2);
+
     readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>
@@ -131,6 +134,7 @@ public sealed partial class MqttBroker(
             return;
         }
 
+
         connect.ClientId = clientId; // MQTTnet keys the session (and every later event) by this
 
         if (e.CleanSession != false)
@@ -140,7 +144,9 @@ public sealed partial class MqttBroker(
 
         var connection = new MqttConnection(clientId, principal, channel);
         channel.Connection = connection;
+        channel.BeforeEndReported = () => GiveWayToNewerConnectAsync(connection);
         registry.Accept(connection);
+        await AfterPreviousCleanupAsync(connection).ConfigureAwait(false);
     }
 
     Task OnConnectedAsync(ClientConnectedEventArgs e)
@@ -153,6 +159,7 @@ public sealed partial class MqttBroker(
 
         e.SessionItems[MqttConnection.SessionItemKey] = connection;
         registry.SetLive(connection);
+        connection.Settle();
         connection.ScheduleExpiry(_time, OnTokenExpired);
         var p = connection.Principal;
         LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
@@ -165,6 +172,36 @@ public sealed partial class MqttBroker(
         return Task.CompletedTask;
     }
 
+    // MQTTnet deletes the clean session of a connection that ended by client id, and decides so before it deletes
+    // (MqttClientSessionsManager: "if (!IsTakenOver) … DeleteSessionAsync(id)"). When the same client id connects again
+    // in between (a reconnect right after DISCONNECT: a reloaded page, a restarted agent), the new session was deleted
+    // and the new connection dropped. The two steps below keep the old connection's end and the new CONNECT apart: each
+    // side first makes itself visible (the new one is accepted, the old one marks its reading ended), then looks at the
+    // other, so at least one of them waits, and the new CONNECT gives way when both see each other.
+
+    /// <summary>The new CONNECT: waits until MQTTnet is done with an older connection of its client id whose reading ended.</summary>
+    async Task AfterPreviousCleanupAsync(MqttConnection connection)
+    {
+        Interlocked.MemoryBarrier(); // the accept above is visible before the look at the older connection
+        if (registry.TryGetLive(connection.ClientId, out var previous) && previous.Channel.ReceiveEnded)
+        {
+            connection.Settle(); // the older connection must not wait for this one in turn
+            await previous.Closed.WaitAsync(PreviousCleanupWait).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The older connection, once its reading ended: if a newer CONNECT of its client id is being set up, MQTTnet learns
+    /// of the end only after that, so it sees the older connection as taken over and leaves the new session alone.
+    /// </summary>
+    async Task GiveWayToNewerConnectAsync(MqttConnection connection)
+    {
+        if (registry.TryGetAccepted(connection.ClientId, out var newer) && !ReferenceEquals(newer, connection))
+        {
+            await newer.Settled.WaitAsync(PreviousCleanupWait).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
     public async Task OnChannelClosedAsync(ObservedChannel channel)
     {
@@ -174,6 +211,7 @@ public sealed partial class MqttBroker(
         }
 
         registry.Remove(connection);
+        connection.MarkClosed();
         connection.Dispose();
         LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
         await presence.OfflineAsync(connection);

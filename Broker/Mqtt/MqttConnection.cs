@@ -13,6 +13,8 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
     /// <summary>Prefix that turns a forbidden <c>$share/…</c> filter into one the subscription check refuses.</summary>
     internal const char ForbiddenMark = '\0';
 
+    readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int _endedBy; // 0 = not ended by the server, else EndReason + 1
     ITimer? _expiry;
 
@@ -20,6 +22,23 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
     public Principal Principal { get; } = principal;
     public ObservedChannel Channel { get; } = channel;
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Completes once MQTTnet is done with this connection, its session cleanup included.</summary>
+    public Task Closed => _closed.Task;
+
+    internal void MarkClosed()
+    {
+        _settled.TrySetResult();
+        _closed.TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes once this accepted CONNECT no longer stands between MQTTnet and an older connection of the same client
+    /// id: MQTTnet has set its session up (and taken the older connection over), it gave way, or it ended.
+    /// </summary>
+    public Task Settled => _settled.Task;
+
+    internal void Settle() => _settled.TrySetResult();
 
     /// <summary>Records that the server ends this connection, so its end is reported with that reason.</summary>
     public void EndBy(EndReason reason) => Interlocked.CompareExchange(ref _endedBy, (int)reason + 1, 0);

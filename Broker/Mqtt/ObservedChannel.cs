@@ -42,6 +42,9 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
     /// <summary>The authenticated connection, set when CONNECT was accepted.</summary>
     public MqttConnection? Connection { get; set; }
 
+    /// <summary>Awaited after reading ended and before MQTTnet learns of it (and so before it cleans the session up).</summary>
+    public Func<Task>? BeforeEndReported { get; set; }
+
     public long BytesReceived => inner.BytesReceived;
     public long BytesSent => inner.BytesSent;
     public X509Certificate2 ClientCertificate => inner.ClientCertificate;
@@ -69,6 +72,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
         catch
         {
             MarkEnded();
+            await ReportingEndAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -77,6 +81,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
         {
             case null:
                 MarkEnded();
+                await ReportingEndAsync().ConfigureAwait(false);
                 break;
             case MqttConnectPacket connect when ConnectPacket is null:
                 OnConnect(connect);
@@ -84,6 +89,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
             case MqttDisconnectPacket:
                 ReceivedDisconnect = true;
                 MarkEnded();
+                await ReportingEndAsync().ConfigureAwait(false);
                 break;
             case MqttPublishPacket:
                 traffic.MessageReceived();
@@ -171,4 +177,6 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
     }
 
     void MarkEnded() => Interlocked.Exchange(ref _ended, 1);
+
+    Task ReportingEndAsync() => BeforeEndReported?.Invoke() ?? Task.CompletedTask;
 }
