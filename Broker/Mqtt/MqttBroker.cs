@@ -134,7 +134,6 @@ public sealed partial class MqttBroker(
             return;
         }
 
-
         connect.ClientId = clientId; // MQTTnet keys the session (and every later event) by this
 
         if (e.CleanSession != false)

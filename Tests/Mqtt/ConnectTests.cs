@@ -168,6 +168,19 @@ public sealed class ConnectTests(BrokerHost host)
         Assert.Equal(MqttClientDisconnectReason.SessionTakenOver, ended.Reason);
     }
 
+    [Fact]
+    public async Task A_session_taken_over_by_its_owner_stays_its_owners()
+    {
+        var clientId = "retaken-" + Guid.NewGuid().ToString("N");
+        await using var first = await TestClient.ConnectAsync(host, host.Token("t1", "alice"), clientId: clientId);
+        await using var second = await TestClient.ConnectAsync(host, host.Token("t1", "alice"), clientId: clientId);
+        await first.Disconnected.WaitAsync(TimeSpan.FromSeconds(10)); // the old session is deleted (clean start)
+
+        await using var mallory = await TestClient.ConnectAsync(host, host.Token("t1", "mallory"), clientId: clientId);
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, mallory.ConnectResult.ResultCode);
+        Assert.True(await second.Client.TryPingAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public async Task A_will_on_a_topic_the_client_may_not_publish_is_refused(MqttProtocolVersion version)
