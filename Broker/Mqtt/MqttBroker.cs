@@ -185,7 +185,7 @@ public sealed partial class MqttBroker(
         if (registry.TryGetLive(connection.ClientId, out var previous) && previous.Channel.ReceiveEnded)
         {
             connection.Settle(); // the older connection must not wait for this one in turn
-            await previous.Closed.WaitAsync(PreviousCleanupWait).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await AtMostAsync(previous.Closed).ConfigureAwait(false);
         }
     }
 
@@ -197,9 +197,12 @@ public sealed partial class MqttBroker(
     {
         if (registry.TryGetAccepted(connection.ClientId, out var newer) && !ReferenceEquals(newer, connection))
         {
-            await newer.Settled.WaitAsync(PreviousCleanupWait).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await AtMostAsync(newer.Settled).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Waits for <paramref name="other"/> at most <see cref="PreviousCleanupWait"/>; running late is not an error here.</summary>
+    static Task AtMostAsync(Task other) => other.WaitAsync(PreviousCleanupWait).ContinueWith(_ => { }, TaskScheduler.Default);
 
     /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
     public async Task OnChannelClosedAsync(ObservedChannel channel)

@@ -71,8 +71,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
         }
         catch
         {
-            MarkEnded();
-            await ReportingEndAsync().ConfigureAwait(false);
+            await EndReadingAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -80,16 +79,14 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
         switch (packet)
         {
             case null:
-                MarkEnded();
-                await ReportingEndAsync().ConfigureAwait(false);
+                await EndReadingAsync().ConfigureAwait(false);
                 break;
             case MqttConnectPacket connect when ConnectPacket is null:
                 OnConnect(connect);
                 break;
             case MqttDisconnectPacket:
                 ReceivedDisconnect = true;
-                MarkEnded();
-                await ReportingEndAsync().ConfigureAwait(false);
+                await EndReadingAsync().ConfigureAwait(false);
                 break;
             case MqttPublishPacket:
                 traffic.MessageReceived();
@@ -178,5 +175,10 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
 
     void MarkEnded() => Interlocked.Exchange(ref _ended, 1);
 
-    Task ReportingEndAsync() => BeforeEndReported?.Invoke() ?? Task.CompletedTask;
+    /// <summary>Reading ended: marked first, then <see cref="BeforeEndReported"/> is awaited before MQTTnet hears of it.</summary>
+    Task EndReadingAsync()
+    {
+        MarkEnded();
+        return BeforeEndReported?.Invoke() ?? Task.CompletedTask;
+    }
 }
