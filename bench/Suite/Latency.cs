@@ -64,18 +64,17 @@ public static class Latency
         await Task.WhenAny(done.Task, Task.Delay(2000));
         results.Cpu(key, cpu);
         List<double> copy;
+        List<long> arrived;
         lock (latencies)
         {
             copy = [.. latencies.Skip(warmup)];
+            arrived = [.. arrivals.Skip(warmup)];
         }
 
         if (samplesFile is not null)
         {
-            lock (latencies)
-            {
-                File.WriteAllLines(samplesFile, copy.Zip(arrivals.Skip(warmup),
-                    (ms, at) => FormattableString.Invariant($"{ms:F3} {at / (double)Stopwatch.Frequency:F6}")));
-            }
+            File.WriteAllLines(samplesFile, copy.Zip(arrived,
+                (ms, at) => FormattableString.Invariant($"{ms:F3} {at / (double)Stopwatch.Frequency:F6}")));
         }
 
         results.Set(key + ".p50", Stats.Percentile(copy, 0.5), $"p50 {Stats.Percentile(copy, 0.5):F3} ms");
