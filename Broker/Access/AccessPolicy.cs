@@ -23,8 +23,21 @@ public static class AccessPolicy
                 return true;
             }
 
-            var reached = TopicTable.Match(filter);
-            return reached.Count > 0 && reached.TrueForAll(match => Allows(principal, action, match));
+            var reached = TopicTable.Match(filter, out var matches);
+            if (reached == 0)
+            {
+                return false;
+            }
+
+            foreach (var match in matches[..reached])
+            {
+                if (!Allows(principal, action, match))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         if (!TopicTable.IsValidTopic(topicOrFilter))
@@ -32,8 +45,7 @@ public static class AccessPolicy
             return false;
         }
 
-        var matches = TopicTable.Match(topicOrFilter);
-        return matches.Count == 1 && Allows(principal, action, matches[0]);
+        return TopicTable.Match(topicOrFilter, out var rows) == 1 && Allows(principal, action, rows[0]);
     }
 
     /// <summary>One row of the contract's topic table; a null tenant or id means "every value".</summary>

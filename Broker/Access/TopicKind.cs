@@ -19,3 +19,10 @@ public enum TopicKind
 /// when a wildcard stands there, i.e. the filter reaches every value.
 /// </summary>
 public readonly record struct TopicMatch(TopicKind Kind, string? Tenant, string? Id);
+
+/// <summary>The rows one filter reaches (<see cref="TopicTable.Match"/>), held without allocating.</summary>
+[System.Runtime.CompilerServices.InlineArray(TopicTable.ShapeCount)]
+public struct TopicMatches
+{
+    TopicMatch _first;
+}

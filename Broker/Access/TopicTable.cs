@@ -11,6 +11,12 @@ public static class TopicTable
     const string TenantSlot = "{tenant}";
     const string IdSlot = "{id}";
 
+    /// <summary>The rows a filter can reach at once: one per shape.</summary>
+    public const int ShapeCount = 9;
+
+    /// <summary>Levels split out one by one: one past the longest shape (5 levels), the last holding the rest.</summary>
+    const int LevelsRead = 7;
+
     sealed record Shape(TopicKind Kind, string[] Levels, bool OpenEnded = false);
 
     static readonly Shape[] Shapes =
@@ -26,6 +32,14 @@ public static class TopicTable
         new(TopicKind.Sys, ["$SYS"], OpenEnded: true),
     ];
 
+    static TopicTable()
+    {
+        if (Shapes.Length != ShapeCount || Shapes.Any(s => s.Levels.Length >= LevelsRead - 1))
+        {
+            throw new InvalidOperationException("TopicTable's constants do not fit its shapes");
+        }
+    }
+
     /// <summary>A topic name to publish to: non-empty, no wildcards, no NUL.</summary>
     public static bool IsValidTopic(string? topic) =>
         !string.IsNullOrEmpty(topic) && topic.AsSpan().IndexOfAny('+', '#', '\0') < 0;
@@ -38,11 +52,12 @@ public static class TopicTable
             return false;
         }
 
-        var levels = filter.Split('/');
-        for (var i = 0; i < levels.Length; i++)
+        var text = filter.AsSpan();
+        foreach (var range in text.Split('/'))
         {
-            var level = levels[i];
-            if ((level.Contains('#') && (level != "#" || i != levels.Length - 1)) || (level.Contains('+') && level != "+"))
+            var level = text[range];
+            var last = range.End.Value == text.Length;
+            if ((level.Contains('#') && (level is not "#" || !last)) || (level.Contains('+') && level is not "+"))
             {
                 return false;
             }
@@ -74,29 +89,40 @@ public static class TopicTable
         return group.Length > 0 && group.AsSpan().IndexOfAny('+', '#') < 0 && inner.Length > 0;
     }
 
-    /// <summary>Every row of the table the filter (or topic) reaches, with the tenant and id it binds.</summary>
-    public static List<TopicMatch> Match(string filter)
+    /// <summary>
+    /// Every row of the table the filter (or topic) reaches, with the tenant and id it binds; returns how many (the first
+    /// that many of <paramref name="matches"/>). Allocates only the bound tenant and id: it runs on every publish.
+    /// </summary>
+    public static int Match(string filter, out TopicMatches matches)
     {
-        var levels = filter.Split('/');
-        var matches = new List<TopicMatch>();
+        matches = default;
+        Span<Range> levels = stackalloc Range[LevelsRead];
+        var text = filter.AsSpan();
+        levels = levels[..text.Split(levels, '/')];
+        var count = 0;
         foreach (var shape in Shapes)
         {
-            if (TryMatch(levels, shape, out var match))
+            if (TryMatch(filter, levels, shape, out var match))
             {
-                matches.Add(match);
+                matches[count++] = match;
             }
         }
 
-        return matches;
+        return count;
     }
 
-    static bool TryMatch(string[] filter, Shape shape, out TopicMatch match)
+    /// <summary>
+    /// Whether <paramref name="filter"/> (split into <paramref name="levels"/>) reaches <paramref name="shape"/>. Only the
+    /// first <see cref="LevelsRead"/> − 1 levels are ever looked at one by one: past a shape's last level only an open
+    /// end or a <c>#</c> matches, so the last range may hold all remaining levels.
+    /// </summary>
+    static bool TryMatch(string filter, ReadOnlySpan<Range> levels, Shape shape, out TopicMatch match)
     {
         match = default;
-        string? tenant = null, id = null;
+        Range? tenant = null, id = null;
         for (var i = 0; ; i++)
         {
-            if (i == filter.Length)
+            if (i == levels.Length)
             {
                 if (i < shape.Levels.Length)
                 {
@@ -106,7 +132,7 @@ public static class TopicTable
                 break;
             }
 
-            var level = filter[i];
+            var level = filter.AsSpan()[levels[i]];
             var firstLevelWildcardOnSys = i == 0 && shape.Kind == TopicKind.Sys && level is "#" or "+";
             if (firstLevelWildcardOnSys)
             {
@@ -114,7 +140,7 @@ public static class TopicTable
                 return false;
             }
 
-            if (level == "#")
+            if (level is "#")
             {
                 // '#' reaches every remaining level, including none: any slot left open means "every value".
                 break;
@@ -124,13 +150,13 @@ public static class TopicTable
             {
                 if (shape.OpenEnded)
                 {
-                    continue;
+                    break; // whatever follows, an open-ended shape is reached
                 }
 
                 return false;
             }
 
-            if (level == "+")
+            if (level is "+")
             {
                 // A '+' in a slot leaves that value open (null = every value).
                 continue;
@@ -140,7 +166,7 @@ public static class TopicTable
             var isSlot = slot is TenantSlot or IdSlot;
             if (!isSlot)
             {
-                if (slot != level)
+                if (!level.SequenceEqual(slot))
                 {
                     return false;
                 }
@@ -155,15 +181,15 @@ public static class TopicTable
 
             if (slot == TenantSlot)
             {
-                tenant = level;
+                tenant = levels[i];
             }
             else
             {
-                id = level;
+                id = levels[i];
             }
         }
 
-        match = new TopicMatch(shape.Kind, tenant, id);
+        match = new TopicMatch(shape.Kind, tenant is { } t ? filter[t] : null, id is { } d ? filter[d] : null);
         return true;
     }
 }

@@ -53,7 +53,7 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, Broke
     }
 
     static bool IsHistoryTopic(string topic) =>
-        TopicTable.Match(topic) is [{ Kind: TopicKind.Broadcast or TopicKind.User or TopicKind.Content or TopicKind.Channel }];
+        TopicTable.Match(topic, out var rows) == 1 && rows[0].Kind is TopicKind.Broadcast or TopicKind.User or TopicKind.Content or TopicKind.Channel;
 
     /// <summary>Sends bytes as the server (once it has fully started); the retained copy is updated before this returns.</summary>
     public async Task InjectAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain)

@@ -98,6 +98,14 @@ public sealed class AccessPolicyTests
     [InlineData("alice", "cw/t1/bro+", false)]
     [InlineData("alice", "foo/bar", false)]
     [InlineData("alice", "cw/t1/users/../bob", false)]
+    [InlineData("alice", "cw/t1/devices/d1\n", false)] // an id with a trailing newline is no id
+    [InlineData("alice", "cw/t1\n/broadcast", false)]
+    // long filters: past a shape's last level only '#' (zero levels) or an open end is reached
+    [InlineData("alice", "cw/t1/devices/d1/layout/#", true)]
+    [InlineData("alice", "cw/t1/devices/d1/layout/+", false)]
+    [InlineData("alice", "cw/t1/devices/d1/layout/x/y/z", false)]
+    [InlineData("alice", "cw/t1/channels/a/b/c/d/e/f/#", true)]
+    [InlineData("eve", "cw/t1/channels/a/b/c/d/e/f/#", false)]
     public void Subscribe(string who, string filter, bool allowed) =>
         Assert.Equal(allowed, AccessPolicy.IsAllowed(People[who], AccessAction.Subscribe, filter));
 
@@ -135,6 +143,9 @@ public sealed class AccessPolicyTests
     [InlineData("ops", "$SYS/broker/uptime", false)]
     [InlineData("alice", "$SYS/broker/uptime", false)]
     [InlineData("alice", "foo", false)]
+    [InlineData("alice", "cw/t1/devices/d1\n", false)]
+    [InlineData("alice", "cw/t1/channels/a/b/c/d/e/f/g", true)]
+    [InlineData("alice", "cw/t1/devices/d1/x/y/z/w", false)]
     public void Publish(string who, string topic, bool allowed) =>
         Assert.Equal(allowed, AccessPolicy.IsAllowed(People[who], AccessAction.Publish, topic));
 

@@ -36,6 +36,7 @@ public sealed class ConnectionRoutesTests(BrokerHost host)
     [Theory]
     [InlineData("""{"deviceId":"screen-2"}""", HttpStatusCode.Forbidden, "screen-2")]
     [InlineData("""{"deviceId":"a/b"}""", HttpStatusCode.BadRequest, "deviceId:")]
+    [InlineData("""{"deviceId":"screen-1\n"}""", HttpStatusCode.BadRequest, "deviceId:")]
     [InlineData("""{"channels":["user:bob"]}""", HttpStatusCode.Forbidden, "user:bob")]
     [InlineData("""{"channels":["tenant:other"]}""", HttpStatusCode.Forbidden, "another tenant")]
     [InlineData("""{"channels":["cw/#"]}""", HttpStatusCode.BadRequest, "channels:")]
