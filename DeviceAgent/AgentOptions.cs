@@ -41,7 +41,7 @@ public sealed partial record AgentOptions(
     static readonly string[] Flags =
         ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")] // the contract's id rule; \z: a .NET "$" also matches before a final newline
     private static partial Regex Id();
 
     public static bool TryParse(string[] args, out AgentOptions options, out string error)

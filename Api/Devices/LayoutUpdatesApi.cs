@@ -13,7 +13,7 @@ public sealed record LayoutUpdateView(string MessageId, IReadOnlyList<DeliveryVi
 
 public static partial class LayoutUpdatesApi
 {
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")] // \z: a .NET "$" also matches before a final newline
     private static partial Regex MessageId();
 
     /// <summary><c>GET /api/layout-updates/{messageId}</c>: per device pending | delivered | applied | failed.</summary>

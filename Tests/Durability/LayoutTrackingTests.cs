@@ -76,6 +76,7 @@ public sealed class LayoutTrackingTests(BrokerHost host)
     [Theory]
     [InlineData("not-an-id", HttpStatusCode.BadRequest)]
     [InlineData("0123456789abcdef0123456789abcdef", HttpStatusCode.NotFound)]
+    [InlineData("0123456789abcdef0123456789abcdef%0A", HttpStatusCode.BadRequest)] // a final newline is no id ('$' would allow it)
     public async Task Unknown_or_malformed_message_ids_are_refused(string messageId, HttpStatusCode status) =>
         Assert.Equal(status, (await host.GetAsync($"/api/layout-updates/{messageId}", host.Token(Tenants.New(), "root", Role.Admin))).Status);
 
