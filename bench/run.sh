@@ -87,9 +87,17 @@ are in the table above.
   blocks reserved in the file, a layout update takes its range at once. Statements are prepared once; savepoints are
   only used to re-run a batch in which an operation failed.
 - **Memory**: MQTTnet's packet encoder started every connection with a 4 KB buffer, the largest single item of an
-  idle connection; it starts at 256 bytes and keeps at most 2 KB after a large packet (`MqttListener`). Workstation
-  GC (`Api.csproj`) gave a smaller resident size per connection and a lower connect p99 than server GC at the same
-  throughput.
+  idle connection; it starts at 256 bytes and keeps at most 2 KB after a large packet (`MqttListener`).
+- **Garbage collection**: `Api.csproj` asked for workstation GC under a misspelt property (`ServerGarbageCollector`),
+  so until 2026-11-28 the host ran the Web SDK's server GC (with DATAS, which also ignores the gen0 size and budget
+  settings tried before). The runtime's GC events during the reconnect burst showed two collections of 80–130 ms,
+  each holding all 64 connects in flight. With `ServerGarbageCollection` false, three runs each: 17.1–17.2 KB per
+  connection instead of 21–25 KB, reconnect p99 40–49 ms instead of 91–110 ms, at a lower broadcast rate
+  (25,000–30,000 instead of 31,000–39,000 deliveries/s) and reconnect rate (2,700–3,300 instead of 3,100–3,900/s).
+  Non-concurrent workstation GC (a larger gen0 budget) sat in between: 34,000 deliveries/s, 25–26 KB.
+- **Access check**: topic matching split every topic and filter into strings, on every publish and subscribe (an
+  eighth of what a connect allocated); it reads the levels as ranges of the topic now, and ids are checked without
+  a regex.
 - **Limits**: `Mqtt:MaxPendingMessagesPerClient` stays 1,000 (like `max_queued_messages` in Mosquitto's
   configuration): the runs above lose nothing with it, a screen's newest layout does not depend on it (retained and
   sent again on subscribe), and it bounds what a stalled client can hold. Kestrel waits for data before it allocates

@@ -45,7 +45,7 @@ public static class FanOut
         }
 
         fleet.OnMessage = null;
-        results.Cpu(key, cpu);
+        results.Cpu(key, cpu, operations: Rounds * expected);
         var median = Stats.Median(times);
         results.Set(key + ".ms", median, $"last of {expected:N0} has it after {median:F1} ms (median of {Rounds}: {string.Join(", ", times.Select(t => t.ToString("F1")))})");
         results.Set(key, expected / (median / 1000), $"{expected / (median / 1000):N0} deliveries/s");

@@ -14,11 +14,11 @@ public static class Report
         ["qos0"] = "QoS 0 throughput: see the CPU table: the load side must stay below the broker's CPU for the figure to be the broker's.",
         ["qos1"] = "QoS 1 throughput: MQTTnet sends each PUBACK and each outgoing PUBLISH as its own pipe flush; batching flushes per read would need changes inside MQTTnet.",
         ["qos1.fleet"] = "Idle fleet: routing no longer looks at idle sessions (subscription tree), and the run starts after a warm-up; what remains is garbage collection over a heap that holds the fleet's objects (dotnet-counters: gen1 pauses and background gen2 collections) and run-to-run spread on 2 shared cores (compare the rounds in the log). Next step: fewer objects per connection (see memory).",
-        ["fanout.all"] = "Broadcast to 10,000: both brokers make one send() per screen, and on this virtual machine a loopback send() is expensive (it does the receiving side's TCP work too; the kernel's paravirtual interrupt path tops perf), while the load generator needs the same 2 cores to receive the 10,000 copies (CPU table). Routing is not the cost (micro-benchmark below: the whole 10,000-subscriber match); ours spreads the sends over both cores but each delivery also wakes that session's MQTTnet send loop and Kestrel's pipe. Tried: Kestrel's inline scheduling (pipe reads and socket sends on the socket threads, fewer hand-offs) gave about a fifth more (40,000–42,000 against 32,500–36,000 deliveries/s, two runs each) but doubled the reconnect p99 (115–121 ms) and halved QoS 0 throughput, so it is not used. Next step: encode a broadcast once and write it to each connection's pipe from the router, skipping the per-session loop (QoS 1 needs each session's packet id patched in), and measure with the subscribers on a second machine.",
+        ["fanout.all"] = "Broadcast to 10,000: a CPU budget that the 2 shared cores cannot meet. At twice Mosquitto's rate in this run, the 2 cores allow {budget} µs of CPU per delivery for the load generator and the broker together; the load generator alone uses {load} µs per delivery (receiving the copy and sending its PUBACK; CPU per operation, below), which leaves {left} µs for the broker, while ours uses {broker} µs and Mosquitto {brokerMosquitto} µs (a send() per screen and a PUBACK read back, on a virtual machine where a loopback send is expensive: the kernel's paravirtual interrupt path tops perf). Ours is ahead of Mosquitto because it spreads the sends over both cores, not because a delivery costs it less. Routing is not the cost (micro-benchmark below: the whole 10,000-subscriber match). Tried: Kestrel's inline scheduling (pipe reads and socket sends on the socket threads, fewer hand-offs) gave about a fifth more (40,000–42,000 against 32,500–36,000 deliveries/s, two runs each, with server GC) but doubled the reconnect p99 (115–121 ms) and halved QoS 0 throughput, so it is not used. Next step: the subscribers on a second machine (the broker then has both cores), and fewer hand-offs per delivery: encode a broadcast once and write it to each connection's pipe from the router instead of through each session's MQTTnet send loop (QoS 1 needs each session's packet id patched in and its acknowledgement tracked).",
         ["fleetpush"] = "Layout update to 10,000: the request thread publishes 10,000 retained envelopes while the store commits their rows; see the CPU table.",
-        ["memory.per.connection"] = "Memory per connection: a dotnet-gcdump of the host holding the fleet shows 157 MB of managed heap for 10,000 screens, about 14.5 KB each, spread over about a hundred small objects: Kestrel's socket connection (344 B) and its two pipes (576 B), MQTTnet's client, session, packet bus, a lock's waiter array (536 B), a per-session dictionary (320 B), subscription manager and async state machines, the collections indexing them, and ours (the connection record and subscription tree entries, a small share); the rest of the resident size is GC headroom. The largest single item, MQTTnet's 4 KB packet-encoder buffer, is now 256 bytes (grows on demand). GC settings do not help: with DOTNET_GCConserveMemory=7 21.9 KB, with a 4 MB gen0 budget 25.1 KB (default 20.5 KB in the same session). Next step: a connection and session layer of our own on Kestrel's pipes instead of MQTTnet's per-connection objects.",
-        ["reconnect"] = "Reconnect rate: the load generator itself takes a large share of the 2 cores to open sockets at this rate (see the CPU table: Mosquitto's run is limited by it as well); perf of the broker during the reconnect: the runtime's native code takes 27% of its samples (garbage collection pauses alone are 13 to 15% of the time, dotnet-counters) and clearing newly allocated memory 10% (allocations spread over Kestrel, MQTTnet and our connect path); then the kernel's socket work, MQTTnet's connection, session and subscribe handling, and the screen's online status (a database row and a retained JSON status message, about an eighth). JWT validation is a small part (micro-benchmark below). A 32 MB gen0 budget (fewer collections) did not change the rate (4,347 and 3,977/s against 4,419 and 3,856/s), and turning off the thread pool's spinning lowered it (3,608 and 4,123/s against 4,276 and 4,752/s). Next step: the same own connection layer, allocating less per connect; writing online status for a burst of reconnects in batches.",
-        ["reconnect.p99"] = "Connect p99 (Mosquitto in the same run: {mosquitto}): with 64 connects in flight the tail is queueing behind the CPU that the load side and the broker share, and it moves a lot between rounds (compare the rounds in the log). dotnet-counters during the reconnect shows about 120 MB/s allocated and 13 to 15% of the time in GC pauses (about one collection a second, promoting the new connections' objects), but capping the gen0 budget (DOTNET_GCgen0MaxBudget 6 or 16 MB) or making it large enough for no collection during the burst did not bring the p99 reliably under 50 ms (42 to 130 ms across runs). Next step: the rate above (less work per connect), then the tail again.",
+        ["memory.per.connection"] = "Memory per connection: a dotnet-gcdump of the host holding the fleet shows about 160 MB of managed heap for 10,000 screens, 16 KB each, spread over about a hundred small objects, most of them Kestrel's and MQTTnet's: Kestrel's socket connection (344 B), receiver and two pipes (576 B), MQTTnet's client, session, packet bus, a lock's waiter array (536 B), a per-session dictionary (320 B), its subscription manager (per subscription a MqttSubscription, a HashSet and dictionary entries, about 600 B), the CONNECT packet it keeps, and about ten suspended async state machines (120–250 B each); ours (the connection record, subscription tree entries) is a small share. The largest single item, MQTTnet's 4 KB packet-encoder buffer, is now 256 bytes (grows on demand). Garbage collection settings move the resident size around that: workstation GC (the host's) 17.1–17.2 KB, server GC 21–25 KB, non-concurrent workstation GC (a larger gen0 budget) 25–26 KB. Next step: a connection and session layer of our own on Kestrel's pipes instead of MQTTnet's per-connection objects.",
+        ["reconnect"] = "Reconnect rate: 5,000 connects/s on 2 shared cores allow {budget} µs of CPU per connect for both sides together; the load generator uses {load} µs (socket setup and, on loopback, the TCP handshake's kernel work) and the broker {broker} µs, where Mosquitto's takes {brokerMosquitto} µs and it stays under 5,000/s here as well. Where the broker's time goes (perf, and an allocation trace of the burst): clearing and faulting in newly allocated memory about a sixth of its samples, garbage collection (promoting each new connection's objects), the kernel's socket work, MQTTnet's connection, session and subscribe handling; of the about 34 KB allocated per connect, close to half was in our code: JWT validation (a tenth), the online status (a database row and a retained JSON message, a sixth) and the access check's topic splitting (an eighth, now removed). Next step: allocate less per connect: online status written in batches during a burst, and a connection layer of our own instead of MQTTnet's per-connection objects.",
+        ["reconnect.p99"] = "Connect p99 (Mosquitto in the same run: {mosquitto}): the tail is garbage collection: with 64 connects in flight, every pause holds all of them. Traced with the runtime's GC events during the burst: server GC (the Web SDK's default, which the host ran by mistake until 2026-11-28) collected twice with 80–130 ms pauses (p99 91–110 ms in three runs); workstation GC, the host's now, collects about every 60 ms for 7–15 ms (gen1 25–40 ms) and gave 40–49 ms in three runs; a larger gen0 budget means fewer but longer pauses (32 MB: 8 collections, 92 ms p99). Next step: fewer surviving objects per connection (see memory) and less garbage per connect (see the rate).",
         ["latency.tcp.p99"] = "Latency p99, TCP (Mosquitto in the same run: {mosquitto}): the late messages of either broker are late by steps of about 4, 8 or 12 ms: a virtual CPU of this machine stops running for milliseconds inside the hypervisor's interrupt path, mostly during the loopback send that wakes the receiver, until the next 4 ms scheduler tick (traced with perf: see \"Traced, and tried without keeping it\" below). Ours meets those stalls more often because each message passes through two of its threads where Mosquitto uses one. Tried: Kestrel's inline scheduling (one thread less) and a thread pool without spinning: neither removed the steps. Next step: receive, route and write each message on the socket thread (our own connection layer), and measure on cores the hypervisor does not stall (dedicated cores or bare metal).",
         ["latency.ws.p99"] = "Latency p99, WebSocket (Mosquitto in the same run: {mosquitto}): the same stalls as for TCP; the WebSocket path adds Kestrel's copy from the WebSocket into a pipe (one more hand-off).",
     };
@@ -67,8 +67,7 @@ public static class Report
             t.AppendLine();
             foreach (var key in missed)
             {
-                var reference = mosquitto?[key] is { } m ? $"{m:0.###} ms" : "not run";
-                t.AppendLine("- " + Misses[key].Replace("{mosquitto}", reference));
+                t.AppendLine("- " + Explain(key, ours, mosquitto));
             }
         }
 
@@ -83,7 +82,41 @@ public static class Report
                 $"{Fmt(mosquitto?[key + ".cpu.load"], "F2")} | {Fmt(mosquitto?[key + ".cpu.broker"], "F2")} |");
         }
 
+        t.AppendLine();
+        t.AppendLine("CPU time per operation, in µs (all rounds' median): each side's CPU over the phase, divided by the deliveries or connects:");
+        t.AppendLine();
+        t.AppendLine("| operation | load (ours run) | broker (ours) | load (Mosquitto run) | broker (Mosquitto) |");
+        t.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (key, label) in new[] { ("fanout.all", $"broadcast to {n}: one delivery"), ("reconnect", "reconnect: one connect") })
+        {
+            t.AppendLine($"| {label} | {Fmt(ours?[key + ".us.load"], "F1")} | {Fmt(ours?[key + ".us.broker"], "F1")} | " +
+                $"{Fmt(mosquitto?[key + ".us.load"], "F1")} | {Fmt(mosquitto?[key + ".us.broker"], "F1")} |");
+        }
+
         return t.ToString();
+    }
+
+    /// <summary>
+    /// A missed target's note with this run's figures filled in: Mosquitto's figure, and for the CPU-bound targets the
+    /// CPU per operation that the target leaves to both processes on this machine's cores.
+    /// </summary>
+    static string Explain(string key, Results? ours, Results? mosquitto)
+    {
+        var cores = Environment.ProcessorCount;
+        double? budget = key switch
+        {
+            "fanout.all" => cores * 1e6 / (2 * mosquitto?[key]), // at twice Mosquitto's deliveries/s
+            "reconnect" => cores * 1e6 / 5000,
+            _ => null,
+        };
+        var load = ours?[key + ".us.load"];
+        return Misses[key]
+            .Replace("{mosquitto}", mosquitto?[key] is { } m ? $"{m:0.###} ms" : "not run")
+            .Replace("{budget}", Fmt(budget, "F0"))
+            .Replace("{load}", Fmt(load, "F0"))
+            .Replace("{left}", Fmt(budget - load, "F0"))
+            .Replace("{broker}", Fmt(ours?[key + ".us.broker"], "F0"))
+            .Replace("{brokerMosquitto}", Fmt(mosquitto?[key + ".us.broker"], "F0"));
     }
 
     /// <summary>Writes one row and returns whether its target is met (null: no target, or not measured).</summary>

@@ -14,11 +14,17 @@ public sealed class Results(string broker)
         Console.Error.WriteLine($"bench: {broker}: {key} = {display}");
     }
 
-    public void Cpu(string key, CpuMeter meter)
+    /// <summary>Each side's CPU in cores; with <paramref name="operations"/>, also its CPU time per operation in µs.</summary>
+    public void Cpu(string key, CpuMeter meter, int? operations = null)
     {
-        var (load, brokerCores) = meter.Cores();
-        Values[key + ".cpu.load"] = load;
-        Values[key + ".cpu.broker"] = brokerCores;
+        var (wall, load, brokerSeconds) = meter.Read();
+        Values[key + ".cpu.load"] = load / wall;
+        Values[key + ".cpu.broker"] = brokerSeconds / wall;
+        if (operations is > 0 and var n)
+        {
+            Values[key + ".us.load"] = load * 1e6 / n;
+            Values[key + ".us.broker"] = brokerSeconds * 1e6 / n;
+        }
     }
 
     /// <summary>Each figure as the median of the rounds (null when the broker did not run).</summary>

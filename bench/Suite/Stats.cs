@@ -20,17 +20,15 @@ public static class Stats
     public static double Median(IReadOnlyList<double> samples) => Percentile(samples, 0.5);
 }
 
-/// <summary>CPU used by the load generator and by the broker over one measured phase, in cores.</summary>
+/// <summary>CPU used by the load generator and by the broker over one measured phase.</summary>
 public sealed class CpuMeter(Brokers.BrokerUnderTest broker)
 {
     readonly Stopwatch _wall = Stopwatch.StartNew();
     readonly TimeSpan _load = Process.GetCurrentProcess().TotalProcessorTime;
     readonly TimeSpan _broker = broker.CpuTime();
 
-    public (double Load, double Broker) Cores()
-    {
-        var wall = _wall.Elapsed.TotalSeconds;
-        return ((Process.GetCurrentProcess().TotalProcessorTime - _load).TotalSeconds / wall,
-            (broker.CpuTime() - _broker).TotalSeconds / wall);
-    }
+    /// <summary>Seconds of wall time, and CPU seconds of each side, since the meter started.</summary>
+    public (double Wall, double Load, double Broker) Read() =>
+        (_wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _load).TotalSeconds,
+            (broker.CpuTime() - _broker).TotalSeconds);
 }

@@ -119,7 +119,7 @@ public static class SuiteRunner
         Console.Error.WriteLine($"bench: {broker.Name}: {fleetSize:N0} screens reconnecting");
         var cpu = new CpuMeter(broker);
         var (again, elapsed) = await fleet.ConnectAllAsync();
-        r.Cpu("reconnect", cpu);
+        r.Cpu("reconnect", cpu, operations: fleetSize);
         r.Set("reconnect", fleetSize / elapsed.TotalSeconds, $"{fleetSize / elapsed.TotalSeconds:N0} connects/s ({elapsed.TotalSeconds:F2} s)");
         r.Set("reconnect.p50", Stats.Percentile(again, 0.5), $"connect p50 {Stats.Percentile(again, 0.5):F1} ms");
         r.Set("reconnect.p99", Stats.Percentile(again, 0.99), $"connect p99 {Stats.Percentile(again, 0.99):F1} ms");
