@@ -25,10 +25,53 @@ public sealed class LayoutAcks(IBrokerStore store)
     /// <summary>The layout envelope a device's session acknowledged (QoS 1 PUBACK) has been delivered.</summary>
     public async Task RecordDeliveredAsync(string tenant, string device, ReadOnlySequence<byte> payload)
     {
-        if (Envelope.FromUtf8(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()) is { Type: MessageTypes.LayoutUpdate, Id: { } id })
+        if (LayoutUpdateId(payload) is { } id)
         {
             await store.AdvanceLayoutDeliveryAsync(tenant, id, device, LayoutState.Delivered);
         }
+    }
+
+    /// <summary>
+    /// The id of a <c>layout_update</c> envelope, read without building its data (a layout can be large, and a fleet
+    /// acknowledges one update 10,000 times); null for any other payload.
+    /// </summary>
+    static string? LayoutUpdateId(ReadOnlySequence<byte> payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        string? id = null;
+        var isLayoutUpdate = false;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                var isType = !isId && reader.ValueTextEquals("type"u8);
+                reader.Read();
+                if (isId)
+                {
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (isType)
+                {
+                    isLayoutUpdate = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(MessageTypes.LayoutUpdate);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return isLayoutUpdate ? id : null;
     }
 
     static bool TryRead(ReadOnlySequence<byte> payload, out string? messageId, out string? layoutId, out string? status, out string? error)

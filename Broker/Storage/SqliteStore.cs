@@ -414,13 +414,43 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
         }
 
         command.Transaction = _transaction;
-        command.Parameters.Clear();
+        var bound = command.Parameters;
+        if (SameNames(bound, parameters))
+        {
+            // The usual case, a statement run again: new values into its parameters rather than new parameter objects.
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                bound[i].Value = parameters[i].Value ?? DBNull.Value;
+            }
+
+            return command;
+        }
+
+        bound.Clear();
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            bound.AddWithValue(name, value ?? DBNull.Value);
         }
 
         return command;
+    }
+
+    static bool SameNames(SqliteParameterCollection bound, (string Name, object? Value)[] parameters)
+    {
+        if (bound.Count != parameters.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (bound[i].ParameterName != parameters[i].Name)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     void Execute(string sql, params (string Name, object? Value)[] parameters)
