@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace CreatiWall.DeviceAgent;
@@ -41,7 +42,10 @@ public sealed partial record AgentOptions(
     static readonly string[] Flags =
         ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")] // the contract's id rule; \z: a .NET "$" also matches before a final newline
+    /// <summary>The contract's id rule, as it reads.</summary>
+    const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")] // IdPattern; \z, as a .NET "$" also matches before a final newline
     private static partial Regex Id();
 
     public static bool TryParse(string[] args, out AgentOptions options, out string error)
@@ -110,7 +114,7 @@ public sealed partial record AgentOptions(
         var device = v.GetValueOrDefault("device") ?? token.Claim("sub");
         if (device is null || !Id().IsMatch(device))
         {
-            return $"--device: '{device}' is not a device id ({Id()})";
+            return $"--device: {JsonSerializer.Serialize(device)} is not a device id ({IdPattern})";
         }
 
         if (!v.TryGetValue("state-dir", out var stateDir))

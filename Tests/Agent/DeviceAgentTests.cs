@@ -96,6 +96,7 @@ public sealed class DeviceAgentTests(BrokerHost host) : IDisposable
     [Theory]
     [InlineData("--broker", "http://nowhere", "error: --broker: 'http://nowhere' is not a broker URL")]
     [InlineData("--state-dir", "/proc/1/forbidden", "error: --state-dir '/proc/1/forbidden' is not writable")]
+    [InlineData("--device", "screen-1\n", "error: --device: \"screen-1\\n\" is not a device id")]
     public async Task Bad_arguments_get_one_line_and_exit_2(string option, string value, string message)
     {
         var args = new Dictionary<string, string>
