@@ -87,7 +87,9 @@ are in the table above.
   blocks reserved in the file, a layout update takes its range at once. Statements are prepared once; savepoints are
   only used to re-run a batch in which an operation failed.
 - **Memory**: MQTTnet's packet encoder started every connection with a 4 KB buffer, the largest single item of an
-  idle connection; it starts at 256 bytes and keeps at most 2 KB after a large packet (`MqttListener`).
+  idle connection; it starts at 256 bytes and keeps at most 2 KB after a large packet (`MqttListener`). The
+  subscription tree keeps a filter's only subscriber inline (a screen's own topics have one) instead of in a
+  dictionary: 425 bytes and 6 objects less per screen in a heap dump (156.0 against 160.3 MB for 10,000).
 - **Garbage collection**: `Api.csproj` asked for workstation GC under a misspelt property (`ServerGarbageCollector`),
   so until 2026-11-28 the host ran the Web SDK's server GC (with DATAS, which also ignores the gen0 size and budget
   settings tried before). The runtime's GC events during the reconnect burst showed two collections of 80–130 ms,

@@ -113,4 +113,43 @@ public sealed class SubscriptionTreeTests
         tree.Match("a/b", found);
         Assert.Empty(found);
     }
+
+    [Fact]
+    public void Subscribers_of_a_filter_come_and_go_in_any_order()
+    {
+        // Against a plain model: one subscriber per filter is kept inline, more in a dictionary, and back again.
+        var tree = new SubscriptionTree<object>();
+        var model = new Dictionary<string, Dictionary<object, SubscriptionOptions>>();
+        object[] subscribers = [new(), new(), new(), new()];
+        string[] filters = ["a/b", "a", "a/", "", "x/y/z"];
+        var random = new Random(7);
+        var found = new List<KeyValuePair<object, SubscriptionOptions>>();
+        for (var step = 0; step < 3000; step++)
+        {
+            var filter = filters[random.Next(filters.Length)];
+            var subscriber = subscribers[random.Next(subscribers.Length)];
+            var subscribed = model.TryGetValue(filter, out var holders) ? holders : model[filter] = new(ReferenceEqualityComparer.Instance);
+            if (random.Next(3) == 0)
+            {
+                tree.Remove(subscriber, filter);
+                subscribed.Remove(subscriber);
+            }
+            else
+            {
+                var options = new SubscriptionOptions((MqttQualityOfServiceLevel)random.Next(3));
+                tree.Add(subscriber, filter, options);
+                subscribed[subscriber] = options;
+            }
+
+            foreach (var topic in filters)
+            {
+                found.Clear();
+                var matched = tree.Match(topic, found);
+                var expected = model.GetValueOrDefault(topic) ?? [];
+                Assert.Equal(expected.Count > 0 ? 1 : 0, matched);
+                Assert.Equal(expected.Count, found.Count);
+                Assert.All(found, m => Assert.Equal(expected[m.Key], m.Value));
+            }
+        }
+    }
 }

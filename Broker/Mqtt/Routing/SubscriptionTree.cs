@@ -21,10 +21,67 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
 {
     sealed class Node
     {
-        public Dictionary<string, Node>? Children;
-        public Dictionary<TSubscriber, SubscriptionOptions>? Subscribers;
+        static readonly IEqualityComparer<TSubscriber> ByReference = (IEqualityComparer<TSubscriber>)ReferenceEqualityComparer.Instance;
 
-        public bool IsEmpty => Children is not { Count: > 0 } && Subscribers is not { Count: > 0 };
+        public Dictionary<string, Node>? Children;
+
+        // Most filters have one subscriber (a screen's own topics), kept inline; a dictionary only from the second on.
+        TSubscriber? _single;
+        SubscriptionOptions _singleOptions;
+        Dictionary<TSubscriber, SubscriptionOptions>? _many;
+
+        public bool IsEmpty => Children is not { Count: > 0 } && _single is null && _many is not { Count: > 0 };
+
+        public void Set(TSubscriber subscriber, SubscriptionOptions options)
+        {
+            if (_many is not null)
+            {
+                _many[subscriber] = options;
+            }
+            else if (_single is null || ReferenceEquals(_single, subscriber))
+            {
+                (_single, _singleOptions) = (subscriber, options);
+            }
+            else
+            {
+                _many = new(ByReference) { [_single] = _singleOptions, [subscriber] = options };
+                (_single, _singleOptions) = (null, default);
+            }
+        }
+
+        public void Remove(TSubscriber subscriber)
+        {
+            if (_many is not null)
+            {
+                _many.Remove(subscriber);
+                if (_many.Count == 0)
+                {
+                    _many = null;
+                }
+            }
+            else if (ReferenceEquals(_single, subscriber))
+            {
+                (_single, _singleOptions) = (null, default);
+            }
+        }
+
+        /// <summary>Adds this filter's subscribers to <paramref name="matches"/>; 1 when it has any (one filter matched).</summary>
+        public int Collect(List<KeyValuePair<TSubscriber, SubscriptionOptions>> matches)
+        {
+            if (_single is not null)
+            {
+                matches.Add(new(_single, _singleOptions));
+                return 1;
+            }
+
+            if (_many is { Count: > 0 } many)
+            {
+                matches.AddRange(many);
+                return 1;
+            }
+
+            return 0;
+        }
     }
 
     readonly Node _root = new();
@@ -37,18 +94,20 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
         try
         {
             var node = _root;
-            foreach (var level in filter.Split('/'))
+            var text = filter.AsSpan();
+            foreach (var range in text.Split('/'))
             {
+                var level = text[range];
                 node.Children ??= new(StringComparer.Ordinal);
-                if (!node.Children.TryGetValue(level, out var child))
+                if (!node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(level, out var child))
                 {
-                    node.Children[level] = child = new Node();
+                    node.Children[level.ToString()] = child = new Node(); // a level's string only for a new branch
                 }
 
                 node = child;
             }
 
-            (node.Subscribers ??= new(ReferenceEqualityComparer.Instance as IEqualityComparer<TSubscriber>))[subscriber] = options;
+            node.Set(subscriber, options);
         }
         finally
         {
@@ -61,7 +120,7 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
         _lock.EnterWriteLock();
         try
         {
-            Remove(_root, filter.Split('/'), 0, subscriber);
+            Remove(_root, filter, 0, subscriber);
         }
         finally
         {
@@ -69,20 +128,23 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
         }
     }
 
-    static void Remove(Node node, string[] levels, int depth, TSubscriber subscriber)
+    /// <summary>Removes the subscription below <paramref name="node"/>, <paramref name="start"/> being where its next level starts.</summary>
+    static void Remove(Node node, string filter, int start, TSubscriber subscriber)
     {
-        if (depth == levels.Length)
+        if (start > filter.Length)
         {
-            node.Subscribers?.Remove(subscriber);
+            node.Remove(subscriber);
             return;
         }
 
-        if (node.Children?.TryGetValue(levels[depth], out var child) == true)
+        var end = filter.IndexOf('/', start);
+        var level = filter.AsSpan(start, (end < 0 ? filter.Length : end) - start);
+        if (node.Children?.GetAlternateLookup<ReadOnlySpan<char>>() is { } children && children.TryGetValue(level, out var child))
         {
-            Remove(child, levels, depth + 1, subscriber);
+            Remove(child, filter, start + level.Length + 1, subscriber);
             if (child.IsEmpty)
             {
-                node.Children.Remove(levels[depth]); // no empty branches left behind by client churn
+                children.Remove(level); // no empty branches left behind by client churn
             }
         }
     }
@@ -115,7 +177,7 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
         var filters = 0;
         if (wildcardsAllowed && children.TryGetValue("#", out var hash))
         {
-            filters += Collect(hash, matches); // '#' also matches the parent level: "a/#" matches "a"
+            filters += hash.Collect(matches); // '#' also matches the parent level: "a/#" matches "a"
         }
 
         var end = topic.IndexOf('/', start);
@@ -123,12 +185,12 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
         var lookup = children.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(level, out var exact))
         {
-            filters += end < 0 ? Collect(exact, matches) + CollectHashChild(exact, matches) : Match(exact, topic, end + 1, matches, true);
+            filters += end < 0 ? exact.Collect(matches) + CollectHashChild(exact, matches) : Match(exact, topic, end + 1, matches, true);
         }
 
         if (wildcardsAllowed && children.TryGetValue("+", out var plus))
         {
-            filters += end < 0 ? Collect(plus, matches) + CollectHashChild(plus, matches) : Match(plus, topic, end + 1, matches, true);
+            filters += end < 0 ? plus.Collect(matches) + CollectHashChild(plus, matches) : Match(plus, topic, end + 1, matches, true);
         }
 
         return filters;
@@ -136,16 +198,5 @@ public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
 
     /// <summary>At the topic's last level, "…/level/#" matches too.</summary>
     static int CollectHashChild(Node node, List<KeyValuePair<TSubscriber, SubscriptionOptions>> matches) =>
-        node.Children?.TryGetValue("#", out var hash) == true ? Collect(hash, matches) : 0;
-
-    static int Collect(Node node, List<KeyValuePair<TSubscriber, SubscriptionOptions>> matches)
-    {
-        if (node.Subscribers is not { Count: > 0 } subscribers)
-        {
-            return 0;
-        }
-
-        matches.AddRange(subscribers);
-        return 1;
-    }
+        node.Children?.TryGetValue("#", out var hash) == true ? hash.Collect(matches) : 0;
 }
