@@ -99,7 +99,6 @@ public sealed class SqliteStore : IBrokerStore, IDisposable
         }
     }
 
-
     public Task SetStatusAsync(string tenant, string deviceId, string status, DateTimeOffset since, string? reason) => RunAsync(() =>
     {
         Execute("""
