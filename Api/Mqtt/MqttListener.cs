@@ -3,7 +3,7 @@ using CreatiWall.Broker.Mqtt;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using MQTTnet.Adapter;
-using MQTTnet.AspNetCore;
+using Microsoft.Extensions.Options;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
 using MQTTnet.Server;
@@ -15,7 +15,8 @@ namespace CreatiWall.Api.Mqtt;
 /// <see cref="ObservedChannel"/> so the broker sees CONNECT, DISCONNECT and the end of every connection.
 /// Replaces MQTTnet's MqttConnectionHandler, which it mirrors.
 /// </summary>
-public sealed class MqttListener(IServiceProvider services) : ConnectionHandler, IMqttServerAdapter
+public sealed partial class MqttListener(IServiceProvider services, IOptions<MqttOptions> options, ILogger<MqttListener> logger)
+    : ConnectionHandler, IMqttServerAdapter
 {
     /// <summary>
     /// Each connection's packet encoder starts with this buffer and keeps at most <see cref="WriterBufferMax"/> after a larger
@@ -30,6 +31,10 @@ public sealed class MqttListener(IServiceProvider services) : ConnectionHandler,
     MqttBroker Broker => field ??= services.GetRequiredService<MqttBroker>();
 
     TrafficCounters Traffic => field ??= services.GetRequiredService<TrafficCounters>();
+
+    BrokerMetrics Metrics => field ??= services.GetRequiredService<BrokerMetrics>();
+
+    readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10));
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
 
@@ -46,7 +51,7 @@ public sealed class MqttListener(IServiceProvider services) : ConnectionHandler,
         }
 
         var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(WriterBufferInitial, WriterBufferMax));
-        using var channel = new ObservedChannel(new MqttConnectionContext(formatter, connection), Traffic);
+        using var channel = new ObservedChannel(new PipeChannel(connection, formatter, options.Value.MaxPacketBytes, OnRefused), Traffic);
         try
         {
             await handler(channel).ConfigureAwait(false);
@@ -57,9 +62,21 @@ public sealed class MqttListener(IServiceProvider services) : ConnectionHandler,
         }
     }
 
-    public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
+    void OnRefused(PacketRefusal refusal, System.Net.EndPoint? remote)
     {
-        _options = options;
+        Metrics.PacketRefused(refusal.Code);
+        if (_refusalLog.TryEnter(refusal.Code, out var held))
+        {
+            LogRefused(refusal.Reason, remote?.ToString(), held);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connection from {Endpoint} ended: {Reason} ({Held} more like it in the last 10 s)")]
+    partial void LogRefused(string reason, string? endpoint, long held);
+
+    public Task StartAsync(MqttServerOptions serverOptions, IMqttNetLogger mqttLogger)
+    {
+        _options = serverOptions;
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
 

@@ -44,6 +44,15 @@ public static class TopicTable
     public static bool IsValidTopic(string? topic) =>
         !string.IsNullOrEmpty(topic) && topic.AsSpan().IndexOfAny('+', '#', '\0') < 0;
 
+    /// <summary>
+    /// Whether a retained publish to <paramref name="topic"/> is kept: only on the topics the table says hold a retained
+    /// message (layout, presence, custom channels, $SYS). Elsewhere the message is delivered but not kept, so nobody
+    /// can plant a message that every later subscriber (every screen, at every reconnect) receives.
+    /// </summary>
+    public static bool KeepsRetained(string topic) =>
+        IsValidTopic(topic) && Match(topic, out var rows) == 1 &&
+        rows[0].Kind is TopicKind.DeviceLayout or TopicKind.DeviceStatus or TopicKind.Channel or TopicKind.Sys;
+
     /// <summary>A subscription filter: <c>+</c> and <c>#</c> fill whole levels, <c>#</c> only last.</summary>
     public static bool IsValidFilter(string? filter)
     {

@@ -14,6 +14,7 @@ public sealed class BrokerMetrics : IDisposable
 
     readonly Meter _meter;
     readonly Counter<long> _refused;
+    readonly Counter<long> _packetsRefused;
     readonly ConnectionRegistry _connections;
     readonly PresenceTracker _presence;
     readonly TrafficCounters _traffic;
@@ -25,6 +26,8 @@ public sealed class BrokerMetrics : IDisposable
         _traffic = traffic;
         _meter = meters.Create(MeterName);
         _refused = _meter.CreateCounter<long>("cw.mqtt.connects.refused", "{connect}", "CONNECTs refused, by reason");
+        _packetsRefused = _meter.CreateCounter<long>("cw.mqtt.packets.refused", "{packet}",
+            "Connections ended at the packet level (too large, not CONNECT first, closed mid-packet), by reason");
         _meter.CreateObservableUpDownCounter("cw.mqtt.connections", () => (long)_connections.Live.Count, "{connection}", "Live MQTT connections");
         _meter.CreateObservableCounter("cw.mqtt.messages.received", () => _traffic.MessagesReceived, "{message}", "PUBLISH packets received from clients");
         _meter.CreateObservableCounter("cw.mqtt.messages.sent", () => _traffic.MessagesSent, "{message}", "PUBLISH packets sent to clients");
@@ -35,6 +38,8 @@ public sealed class BrokerMetrics : IDisposable
     }
 
     public void ConnectRefused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void PacketRefused(string reason) => _packetsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public sealed record Figures(int Connections, long MessagesReceived, long MessagesSent, long MessagesDropped, long BytesReceived, long BytesSent);
 

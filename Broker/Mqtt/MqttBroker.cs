@@ -59,7 +59,7 @@ public sealed partial class MqttBroker(
 
         // Retained messages survive restarts: loaded at start, and saved one row per topic as they pass the publish check.
         // They are kept and delivered by the broker (RetainedMessages), not by MQTTnet, whose retained list stays empty.
-        server.LoadingRetainedMessageAsync += async _ => retained.Load(await store.LoadRetainedAsync());
+        server.LoadingRetainedMessageAsync += async _ => retained.Load(await LoadRetainedAsync());
         server.ClientAcknowledgedPublishPacketAsync += OnAcknowledgedAsync;
         server.StartedAsync += async _ =>
         {
@@ -296,6 +296,7 @@ public sealed partial class MqttBroker(
     {
         var message = e.ApplicationMessage;
         e.ProcessPublish = false;
+        message.Retain &= TopicTable.KeepsRetained(message.Topic);
         int delivered;
         if (message.Retain)
         {
@@ -315,6 +316,19 @@ public sealed partial class MqttBroker(
         {
             e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
         }
+    }
+
+    /// <summary>The stored retained messages, less those on topics that keep none (stored by older versions): deleted.</summary>
+    async Task<List<MqttApplicationMessage>> LoadRetainedAsync()
+    {
+        var stored = await store.LoadRetainedAsync();
+        foreach (var planted in stored.Where(m => !TopicTable.KeepsRetained(m.Topic)))
+        {
+            await store.SaveRetainedAsync(new MqttApplicationMessage { Topic = planted.Topic, Retain = true });
+            LogRetainedCleared(planted.Topic);
+        }
+
+        return stored.FindAll(m => TopicTable.KeepsRetained(m.Topic));
     }
 
     /// <summary>
@@ -424,6 +438,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Error, "Retained message of {Topic} could not be stored")]
     partial void LogRetainedNotSaved(Exception error, string topic);
+
+    [LoggerMessage(LogLevel.Warning, "Retained message of {Topic} deleted: the topic keeps no retained message")]
+    partial void LogRetainedCleared(string topic);
 
     [LoggerMessage(LogLevel.Error, "Online status of {ClientId} could not be written")]
     partial void LogPresenceNotWritten(Exception error, string clientId);

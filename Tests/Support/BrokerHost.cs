@@ -16,6 +16,9 @@ public class BrokerHost : IAsyncLifetime
 
     readonly string _dataFolder = Directory.CreateTempSubdirectory("cw-host-").FullName;
 
+    /// <summary>The host's SQLite database.</summary>
+    public string DatabasePath => Path.Combine(_dataFolder, "broker.db");
+
     public int HttpPort { get; private set; } = Ports.Free();
     public int MqttPort { get; private set; } = Ports.Free();
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
@@ -25,6 +28,9 @@ public class BrokerHost : IAsyncLifetime
 
     /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
     public string Logs => _process?.Output ?? "";
+
+    /// <summary>CPU time the host has used so far.</summary>
+    public TimeSpan CpuTime => _process!.CpuTime;
 
     /// <summary>Extra configuration for a subclass's host.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -68,7 +74,7 @@ public class BrokerHost : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["JWT_SECRET"] = Secret,
             ["Mqtt__TcpPort"] = MqttPort.ToString(),
-            ["Storage__ConnectionString"] = $"Data Source={Path.Combine(_dataFolder, "broker.db")}",
+            ["Storage__ConnectionString"] = $"Data Source={DatabasePath}",
         };
         foreach (var (key, value) in Settings)
         {

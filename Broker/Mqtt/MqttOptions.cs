@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CreatiWall.Api.Mqtt;
+namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Configuration section <c>Mqtt</c>.</summary>
 public sealed class MqttOptions
@@ -25,6 +25,28 @@ public sealed class MqttOptions
     /// </summary>
     [Range(10, 1_000_000)]
     public int MaxPendingMessagesPerClient { get; set; } = 1000;
+
+    /// <summary>
+    /// The largest packet a client may send, fixed header included (MQTT 5's Maximum Packet Size). A larger one ends the
+    /// connection as soon as its header is read (MQTT 5: DISCONNECT 0x95), before its body is buffered.
+    /// </summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxPacketBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The longest a session outlives its connection (MQTT 5 session expiry; MQTT 3.1.1 clean session 0). A longer
+    /// request is lowered to this and the client is told in CONNACK.
+    /// </summary>
+    [Range(0, uint.MaxValue - 1)]
+    public long MaxSessionExpirySeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>Sessions (connected or kept) one principal may hold; a CONNECT that would open one more is refused (0x97).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSessionsPerPrincipal { get; set; } = 64;
+
+    /// <summary>Sessions (connected or kept) of one tenant; a CONNECT that would open one more is refused (0x97).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxSessionsPerTenant { get; set; } = 100_000;
 
     /// <summary>How often the retained <c>$SYS/broker/...</c> topics are refreshed.</summary>
     [Range(1, 3600)]
