@@ -37,8 +37,8 @@ try
     app.UseDashboard();
     app.UseWebSockets();
     app.UseAuthentication();
-    app.UseAuthorization();
     app.UseRateLimiter();
+    app.UseAuthorization();
     app.MapHealth();
     app.MapMqtt();
     app.MapRealtime();

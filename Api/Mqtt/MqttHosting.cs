@@ -6,6 +6,7 @@ using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
@@ -34,7 +35,9 @@ public static class MqttHosting
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<SessionExpiry>();
         builder.Services.AddSingleton<BrokerLifecycle>();
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddSingleton<PresenceTracker>();

@@ -79,7 +79,7 @@ public sealed class PipeChannel(
                 };
                 if (status == PacketFrame.Status.Read && refusal is null && buffer.Length >= frame.TotalLength)
                 {
-                    var packet = Decode(buffer.Slice(0, frame.TotalLength), frame);
+                    var packet = await DecodeAsync(buffer.Slice(0, frame.TotalLength), frame);
                     _input.AdvanceTo(buffer.GetPosition(frame.TotalLength));
                     return packet;
                 }
@@ -115,9 +115,17 @@ public sealed class PipeChannel(
         }
     }
 
-    MqttPacket Decode(ReadOnlySequence<byte> bytes, PacketFrame frame)
+    async Task<MqttPacket> DecodeAsync(ReadOnlySequence<byte> bytes, PacketFrame frame)
     {
         var body = bytes.Slice(frame.HeaderLength);
+        if (!_connectRead && IsMqtt3ConnectWithoutClientId(body))
+        {
+            // MQTT 3.1.1 (3.1.3-8) wants CONNACK 2 here; MQTTnet's decoder throws instead, and the socket just closed.
+            formatter.DetectProtocolVersion(new ReceivedMqttPacket(frame.FixedHeader, new ArraySegment<byte>(body.ToArray()), frame.TotalLength));
+            await SendPacketAsync(new MqttConnAckPacket { ReturnCode = MqttConnectReturnCode.ConnectionRefusedIdentifierRejected }, CancellationToken.None);
+            throw await RefuseAsync(new PacketRefusal("empty-client-id", "an MQTT 3.1.1 CONNECT with an empty client id and clean session 0"));
+        }
+
         var segment = body.IsSingleSegment && MemoryMarshal.TryGetArray(body.First, out var array) ? array : new ArraySegment<byte>(body.ToArray());
         var received = new ReceivedMqttPacket(frame.FixedHeader, segment, frame.TotalLength);
         if (formatter.ProtocolVersion == MqttProtocolVersion.Unknown)
@@ -129,6 +137,23 @@ public sealed class PipeChannel(
         _connectRead = true;
         BytesReceived += frame.TotalLength;
         return packet;
+    }
+
+    /// <summary>A 3.1 or 3.1.1 CONNECT (protocol name, level, flags, keepalive, client id) with clean session 0 and no client id.</summary>
+    static bool IsMqtt3ConnectWithoutClientId(ReadOnlySequence<byte> body)
+    {
+        Span<byte> head = stackalloc byte[16];
+        var length = (int)Math.Min(body.Length, head.Length);
+        body.Slice(0, length).CopyTo(head);
+        head = head[..length];
+        if (head.Length < 2)
+        {
+            return false;
+        }
+
+        var nameLength = (head[0] << 8) | head[1];
+        var at = 2 + nameLength; // level, flags, keepalive (2), client id length (2)
+        return at + 6 <= head.Length && head[at] is 3 or 4 && (head[at + 1] & 0x02) == 0 && head[at + 4] == 0 && head[at + 5] == 0;
     }
 
     /// <summary>Reports the refusal and, to an MQTT 5 client past CONNECT, says why in a DISCONNECT (0x95 or 0x81).</summary>

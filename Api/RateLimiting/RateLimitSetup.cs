@@ -15,13 +15,22 @@ public sealed class RateLimitOptions
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Requests without a valid token per remote address per window: each gets 401, but guessing tokens is not free.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int UnauthenticatedPermitLimit { get; set; } = 60;
 }
 
 public static class RateLimitSetup
 {
     public const string PerCaller = "per-caller";
 
-    /// <summary>What every API route asks of its caller: a valid bearer token, and staying within the rate limit.</summary>
+    /// <summary>
+    /// What every API route asks of its caller: a valid bearer token, and staying within the rate limit. The limiter runs
+    /// before authorization (<c>UseRateLimiter</c> comes first), so requests with a bad token count too.
+    /// </summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization().RequireRateLimiting(PerCaller);
 
@@ -37,10 +46,12 @@ public static class RateLimitSetup
             limiter.AddPolicy(PerCaller, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                var key = http.User.Identity?.IsAuthenticated == true ? $"{http.Caller().Tenant}/{http.Caller().Subject}" : "anonymous";
+                var (key, limit) = http.User.Identity?.IsAuthenticated == true
+                    ? ($"caller:{http.Caller().Tenant}/{http.Caller().Subject}", options.PermitLimit)
+                    : ($"address:{http.Connection.RemoteIpAddress}", options.UnauthenticatedPermitLimit);
                 return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = options.PermitLimit,
+                    PermitLimit = limit,
                     Window = TimeSpan.FromSeconds(options.WindowSeconds),
                     QueueLimit = 0,
                 });

@@ -59,12 +59,13 @@ public static class ConnectionEndpoints
         }
 
         var options = mqtt.Value;
-        var host = http.Request.Host.Host;
         var scheme = http.Request.IsHttps ? "wss" : "ws";
+        var webSocketUrl = options.PublicWebSocketUrl ?? $"{scheme}://{http.Request.Host}{options.WebSocketPath}";
+        var tcpHost = options.PublicTcpHost ?? (options.PublicWebSocketUrl is { } configured ? new Uri(configured).Host : http.Request.Host.Host);
         var connectionId = device ?? $"{caller.Subject}-{Guid.NewGuid().ToString("N")[..8]}";
         var endpoints = new MqttEndpoints(
-            $"{scheme}://{http.Request.Host}{options.WebSocketPath}",
-            host,
+            webSocketUrl,
+            tcpHost,
             options.TcpPort == 0 ? null : options.TcpPort,
             device ?? "",
             topics);

@@ -23,6 +23,11 @@ public static class AccessPolicy
                 return true;
             }
 
+            if (principal.Role == Role.Ops && SysTenant(filter) is { } named && named is not ("+" or "#") && named != principal.Tenant)
+            {
+                return false; // another tenant's $SYS figures, by name
+            }
+
             var reached = TopicTable.Match(filter, out var matches);
             if (reached == 0)
             {
@@ -46,6 +51,39 @@ public static class AccessPolicy
         }
 
         return TopicTable.Match(topicOrFilter, out var rows) == 1 && Allows(principal, action, rows[0]);
+    }
+
+    /// <summary>
+    /// Whether a message on <paramref name="topic"/> may reach <paramref name="principal"/> through a subscription it holds:
+    /// one tenant's <c>$SYS/broker/tenants/t/...</c> figures reach only that tenant's operators (and those of all tenants),
+    /// also through a wildcard such as <c>$SYS/#</c>.
+    /// </summary>
+    public static bool MayReceive(Principal principal, string topic) =>
+        principal.IsAllTenantsOps || SysTenant(topic) is not { } tenant || tenant == principal.Tenant;
+
+    /// <summary>The tenant level of <c>$SYS/broker/tenants/{tenant}/…</c> (or of a filter that can reach it); null elsewhere.</summary>
+    static string? SysTenant(string topicOrFilter)
+    {
+        if (!topicOrFilter.StartsWith("$SYS/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var levels = topicOrFilter.Split('/', 5);
+        for (var i = 1; i < 3; i++)
+        {
+            if (levels.Length <= i || levels[i] == "#")
+            {
+                return levels.Length <= i ? null : "#";
+            }
+
+            if (levels[i] != "+" && levels[i] != (i == 1 ? "broker" : "tenants"))
+            {
+                return null;
+            }
+        }
+
+        return levels.Length > 3 ? levels[3] : null;
     }
 
     /// <summary>One row of the contract's topic table; a null tenant or id means "every value".</summary>

@@ -97,6 +97,11 @@ public sealed class TokenValidator
 
     static TokenValidation ToPrincipal(JsonWebToken jwt)
     {
+        if (!HasContractTypes(jwt))
+        {
+            return TokenValidation.Refused(TokenProblem.WrongClaimType);
+        }
+
         if (!jwt.TryGetPayloadValue<string>("tenant", out var tenant) || string.IsNullOrEmpty(tenant))
         {
             return TokenValidation.Refused(TokenProblem.MissingTenant);
@@ -121,6 +126,19 @@ public sealed class TokenValidator
         return TokenValidation.Valid(new Principal(tenant, subject, role, devices, expires, actingDevice));
     }
 
+    /// <summary>
+    /// The claims' JSON types, read from the payload itself: the token library turns a string <c>exp</c> into a date and
+    /// skips a <c>devices</c> that is not an array, where RFC 7519 and the contract want them refused.
+    /// </summary>
+    static bool HasContractTypes(JsonWebToken jwt)
+    {
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        var claims = payload.RootElement;
+        return claims.TryGetProperty("exp", out var exp) && exp.ValueKind == JsonValueKind.Number &&
+               (!claims.TryGetProperty("nbf", out var nbf) || nbf.ValueKind == JsonValueKind.Number) &&
+               (!claims.TryGetProperty("devices", out var devices) || devices.ValueKind is JsonValueKind.Array or JsonValueKind.Null);
+    }
+
     static bool TryReadDevices(JsonWebToken jwt, out IReadOnlySet<string> devices)
     {
         devices = new HashSet<string>(StringComparer.Ordinal);
@@ -143,9 +161,6 @@ public sealed class TokenValidator
                     set.Add(item.GetString()!);
                 }
 
-                return true;
-            case JsonValueKind.String when Ids.IsValid(element.GetString()):
-                set.Add(element.GetString()!);
                 return true;
             case JsonValueKind.Null:
                 return true;

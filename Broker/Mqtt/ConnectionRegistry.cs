@@ -8,25 +8,115 @@ namespace CreatiWall.Broker.Mqtt;
 /// </summary>
 public sealed class ConnectionRegistry
 {
-    readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, MqttConnection> _live = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, MqttConnection> _accepted = new(StringComparer.Ordinal);
 
-    /// <summary>Claims <paramref name="clientId"/> for <paramref name="ownerKey"/> unless another identity holds it.</summary>
-    public bool TryClaim(string clientId, string ownerKey, Func<string, bool> sessionExists)
+    // Claims change under one lock: they come with CONNECTs and session deletions, not with messages.
+    readonly Lock _claims = new();
+    readonly Dictionary<string, (string Owner, string Tenant)> _owners = new(StringComparer.Ordinal);
+    readonly Dictionary<string, HashSet<string>> _byOwner = new(StringComparer.Ordinal);
+    readonly Dictionary<string, HashSet<string>> _byTenant = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Claims <paramref name="clientId"/> for <paramref name="ownerKey"/> unless another identity holds it, or a new session
+    /// would take the owner or its tenant past its quota. Claims whose session is gone without notice (a CONNECT refused
+    /// or failed after claiming) are dropped when they stand in the way.
+    /// </summary>
+    public ClaimResult TryClaim(string clientId, string ownerKey, string tenant, SessionQuota quota, Func<string, bool> sessionExists)
     {
-        var holder = _owners.GetOrAdd(clientId, ownerKey);
-        if (holder == ownerKey)
+        lock (_claims)
+        {
+            if (_owners.TryGetValue(clientId, out var holder))
+            {
+                if (holder.Owner == ownerKey)
+                {
+                    return ClaimResult.Claimed;
+                }
+
+                if (sessionExists(clientId))
+                {
+                    return ClaimResult.HeldByAnother;
+                }
+
+                Unclaim(clientId, holder);
+            }
+
+            if (!HasRoom(_byOwner, ownerKey, quota.PerPrincipal, sessionExists))
+            {
+                return ClaimResult.PrincipalQuotaExceeded;
+            }
+
+            if (!HasRoom(_byTenant, tenant, quota.PerTenant, sessionExists))
+            {
+                return ClaimResult.TenantQuotaExceeded;
+            }
+
+            _owners[clientId] = (ownerKey, tenant);
+            Members(_byOwner, ownerKey).Add(clientId);
+            Members(_byTenant, tenant).Add(clientId);
+            return ClaimResult.Claimed;
+        }
+    }
+
+    public void Release(string clientId, string ownerKey)
+    {
+        lock (_claims)
+        {
+            if (_owners.TryGetValue(clientId, out var holder) && holder.Owner == ownerKey)
+            {
+                Unclaim(clientId, holder);
+            }
+        }
+    }
+
+    /// <summary>Sessions (live or kept) of one owner key.</summary>
+    public int SessionsOf(string ownerKey)
+    {
+        lock (_claims)
+        {
+            return _byOwner.GetValueOrDefault(ownerKey)?.Count ?? 0;
+        }
+    }
+
+    bool HasRoom(Dictionary<string, HashSet<string>> groups, string key, int limit, Func<string, bool> sessionExists)
+    {
+        if (!groups.TryGetValue(key, out var members) || members.Count < limit)
         {
             return true;
         }
 
-        // The holder's session may be gone without notice (a refused or failed CONNECT after claiming).
-        return !sessionExists(clientId) && _owners.TryUpdate(clientId, ownerKey, holder);
+        foreach (var stale in members.Where(id => !sessionExists(id)).ToList())
+        {
+            Unclaim(stale, _owners[stale]);
+        }
+
+        return !groups.TryGetValue(key, out members) || members.Count < limit;
     }
 
-    public void Release(string clientId, string ownerKey) =>
-        _owners.TryRemove(new KeyValuePair<string, string>(clientId, ownerKey));
+    void Unclaim(string clientId, (string Owner, string Tenant) holder)
+    {
+        _owners.Remove(clientId);
+        Leave(_byOwner, holder.Owner, clientId);
+        Leave(_byTenant, holder.Tenant, clientId);
+    }
+
+    static HashSet<string> Members(Dictionary<string, HashSet<string>> groups, string key)
+    {
+        if (!groups.TryGetValue(key, out var members))
+        {
+            groups[key] = members = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return members;
+    }
+
+    static void Leave(Dictionary<string, HashSet<string>> groups, string key, string clientId)
+    {
+        if (groups.TryGetValue(key, out var members) && members.Remove(clientId) && members.Count == 0)
+        {
+            groups.Remove(key);
+        }
+    }
 
     /// <summary>Between CONNECT validation and MQTTnet's connected event.</summary>
     public void Accept(MqttConnection connection) => _accepted[connection.ClientId] = connection;
@@ -63,4 +153,15 @@ public sealed class ConnectionRegistry
     }
 
     public ICollection<MqttConnection> Live => _live.Values;
+}
+
+/// <summary>Sessions (live or kept) one principal, and one tenant, may hold.</summary>
+public readonly record struct SessionQuota(int PerPrincipal, int PerTenant);
+
+public enum ClaimResult
+{
+    Claimed,
+    HeldByAnother,
+    PrincipalQuotaExceeded,
+    TenantQuotaExceeded,
 }

@@ -5,6 +5,7 @@ using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -28,6 +29,8 @@ public sealed partial class MqttBroker(
     TrafficCounters traffic,
     IBrokerStore store,
     BrokerLifecycle lifecycle,
+    SessionExpiry sessionExpiry,
+    IOptions<MqttOptions> options,
     ILogger<MqttBroker> logger,
     TimeProvider? time = null)
 {
@@ -35,6 +38,8 @@ public sealed partial class MqttBroker(
     static readonly TimeSpan PreviousCleanupWait = TimeSpan.FromSeconds(2);
 
     readonly TimeProvider _time = time ?? TimeProvider.System;
+    readonly MqttOptions _options = options.Value;
+    readonly LogThrottle _dropLog = new(TimeSpan.FromSeconds(10), time);
 
     /// <summary>
     /// Taken by a retained publish (keep, then deliver) and by a subscription's retained snapshot (register, look up,
@@ -69,7 +74,11 @@ public sealed partial class MqttBroker(
         server.QueuedApplicationMessageOverwrittenAsync += e =>
         {
             traffic.MessageDropped();
-            LogDropped(e.ReceiverClientId);
+            if (_dropLog.TryEnter("queue-full", out var held))
+            {
+                LogDropped(e.ReceiverClientId, held);
+            }
+
             return Task.CompletedTask;
         };
     }
@@ -128,10 +137,18 @@ public sealed partial class MqttBroker(
         }
 
         clientId = ClientIds.Scope(principal.Tenant, clientId);
-        if (!registry.TryClaim(clientId, principal.SessionOwnerKey, SessionExists))
+        var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
+        switch (registry.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists))
         {
-            Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", "client-id-taken", principal);
-            return;
+            case ClaimResult.HeldByAnother:
+                Refuse(e, MqttConnectReasonCode.NotAuthorized, "the client id belongs to another principal's session", "client-id-taken", principal);
+                return;
+            case ClaimResult.PrincipalQuotaExceeded:
+                Refuse(e, MqttConnectReasonCode.QuotaExceeded, $"this principal holds {quota.PerPrincipal} sessions already", "sessions-per-principal", principal);
+                return;
+            case ClaimResult.TenantQuotaExceeded:
+                Refuse(e, MqttConnectReasonCode.QuotaExceeded, $"the tenant holds {quota.PerTenant} sessions already", "sessions-per-tenant", principal);
+                return;
         }
 
         connect.ClientId = clientId; // MQTTnet keys the session (and every later event) by this
@@ -141,7 +158,18 @@ public sealed partial class MqttBroker(
             router.Clear(clientId);
         }
 
-        var connection = new MqttConnection(clientId, principal, channel);
+        var maxExpiry = (uint)_options.MaxSessionExpirySeconds;
+        var connection = new MqttConnection(clientId, principal, channel)
+        {
+            SessionExpiryRequested = connect.SessionExpiryInterval,
+            SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
+            SessionExpiryMax = maxExpiry,
+        };
+        if (e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            connect.SessionExpiryInterval = connection.SessionExpiryGranted; // what MQTTnet's session keeps to
+        }
+
         channel.Connection = connection;
         channel.BeforeEndReported = () => GiveWayToNewerConnectAsync(connection);
         registry.Accept(connection);
@@ -158,6 +186,7 @@ public sealed partial class MqttBroker(
 
         e.SessionItems[MqttConnection.SessionItemKey] = connection;
         registry.SetLive(connection);
+        sessionExpiry.Cancel(connection.ClientId);
         connection.Settle();
         connection.ScheduleExpiry(_time, OnTokenExpired);
         var p = connection.Principal;
@@ -216,7 +245,25 @@ public sealed partial class MqttBroker(
         connection.MarkClosed();
         connection.Dispose();
         LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+        if (connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0)
+        {
+            sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
+        }
+
         await presence.OfflineAsync(connection);
+    }
+
+    /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
+    async Task ExpireSessionAsync(string clientId)
+    {
+        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
+            await server.GetSessionAsync(clientId) is not { } session)
+        {
+            return;
+        }
+
+        await session.DeleteAsync();
+        LogSessionExpired(clientId);
     }
 
     Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
@@ -235,11 +282,11 @@ public sealed partial class MqttBroker(
             var options = new SubscriptionOptions(granted, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection.SubscriptionIdentifier);
             lock (_retainedOrder)
             {
-                var added = router.Subscribe(e.ClientId, e.Session, filter, options);
+                var added = router.Subscribe(e.ClientId, e.Session, filter, options, connection.Principal);
                 if (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
                     (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly && added))
                 {
-                    foreach (var message in retained.Matching(filter))
+                    foreach (var message in retained.Matching(filter).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
                     {
                         MessageRouter.DeliverRetained(e.Session, message, options);
                     }
@@ -445,8 +492,11 @@ public sealed partial class MqttBroker(
     [LoggerMessage(LogLevel.Error, "Online status of {ClientId} could not be written")]
     partial void LogPresenceNotWritten(Exception error, string clientId);
 
-    [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped")]
-    partial void LogDropped(string clientId);
+    [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped ({Held} more dropped in the last 10 s, counted in cw_mqtt_messages_dropped)")]
+    partial void LogDropped(string clientId, long held);
+
+    [LoggerMessage(LogLevel.Information, "MQTT session {ClientId} expired")]
+    partial void LogSessionExpired(string clientId);
 
     [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}")]
     partial void LogPublishRefused(string clientId, string topic);

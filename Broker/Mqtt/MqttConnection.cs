@@ -23,6 +23,31 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
     public ObservedChannel Channel { get; } = channel;
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The session expiry the CONNECT asked for (MQTT 5).</summary>
+    public uint SessionExpiryRequested { get; init; }
+
+    /// <summary>Seconds the session may outlive the connection, as granted (<see cref="SessionExpiry.Granted"/>).</summary>
+    public uint SessionExpiryGranted { get; init; }
+
+    public uint SessionExpiryMax { get; init; }
+
+    /// <summary>Seconds the session outlives this connection: as granted, unless the client's DISCONNECT set another interval.</summary>
+    public uint SessionExpiryAfterEnd => _disconnect is { } disconnect
+        ? SessionExpiry.AfterEnd(SessionExpiryGranted, disconnect, SessionExpiryMax)
+        : SessionExpiryGranted;
+
+    MqttDisconnectPacket? _disconnect;
+
+    /// <summary>
+    /// Called with the client's DISCONNECT before MQTTnet sees it: the interval it sets is held to the same rules, so
+    /// MQTTnet keeps (or drops) the session exactly as the broker expires it.
+    /// </summary>
+    internal void OnDisconnect(MqttDisconnectPacket disconnect)
+    {
+        _disconnect = disconnect;
+        disconnect.SessionExpiryInterval = SessionExpiryAfterEnd;
+    }
+
     /// <summary>Completes once MQTTnet is done with this connection, its session cleanup included.</summary>
     public Task Closed => _closed.Task;
 

@@ -15,6 +15,18 @@ public sealed class MqttOptions
     [Required, RegularExpression("^/[A-Za-z0-9._~/-]*$", ErrorMessage = "Mqtt:WebSocketPath must be a path starting with '/'.")]
     public string WebSocketPath { get; set; } = "/mqtt";
 
+    /// <summary>
+    /// The WebSocket URL clients are told to use (<c>POST /api/websocket/connect</c>), e.g. <c>wss://signage.example.com/mqtt</c>
+    /// behind a proxy. Unset: built from the request, whose <c>Host</c> header the client chose (restrict it with
+    /// <c>AllowedHosts</c>).
+    /// </summary>
+    [RegularExpression("^wss?://[^/?#]+(/[^?#]*)?$", ErrorMessage = "Mqtt:PublicWebSocketUrl must be an absolute ws:// or wss:// URL.")]
+    public string? PublicWebSocketUrl { get; set; }
+
+    /// <summary>The MQTT TCP host clients are told to use; unset: the host of <see cref="PublicWebSocketUrl"/>, else of the request.</summary>
+    [RegularExpression("^[A-Za-z0-9.:\\[\\]-]+$", ErrorMessage = "Mqtt:PublicTcpHost must be a host name or address.")]
+    public string? PublicTcpHost { get; set; }
+
     /// <summary>How long a new connection may take to send CONNECT.</summary>
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 10;

@@ -4,6 +4,7 @@ using CreatiWall.Broker.Metrics;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
+using MQTTnet.Protocol;
 
 namespace CreatiWall.Broker.Mqtt;
 
@@ -84,7 +85,8 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
             case MqttConnectPacket connect when ConnectPacket is null:
                 OnConnect(connect);
                 break;
-            case MqttDisconnectPacket:
+            case MqttDisconnectPacket disconnect:
+                Connection?.OnDisconnect(disconnect);
                 ReceivedDisconnect = true;
                 await EndReadingAsync().ConfigureAwait(false);
                 break;
@@ -110,6 +112,10 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
         else if (packet is MqttDisconnectPacket)
         {
             _sentDisconnect = true;
+        }
+        else if (packet is MqttConnAckPacket connAck)
+        {
+            CompleteConnAck(connAck);
         }
 
         return inner.SendPacketAsync(packet, cancellationToken);
@@ -170,6 +176,20 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
             inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
         {
             connect.ClientId = ClientIds.NewAssigned();
+        }
+    }
+
+    /// <summary>What MQTTnet's CONNACK leaves out: a lowered session expiry (MQTT 5), and 3.1.1 codes for quota refusals.</summary>
+    void CompleteConnAck(MqttConnAckPacket connAck)
+    {
+        if (Connection is { } connection && connection.SessionExpiryGranted < connection.SessionExpiryRequested)
+        {
+            connAck.SessionExpiryInterval = connection.SessionExpiryGranted;
+        }
+
+        if (connAck.ReasonCode is MqttConnectReasonCode.QuotaExceeded or MqttConnectReasonCode.ConnectionRateExceeded)
+        {
+            connAck.ReturnCode = MqttConnectReturnCode.ConnectionRefusedServerUnavailable; // MQTTnet maps both to 1, "unacceptable protocol version"
         }
     }
 

@@ -106,6 +106,30 @@ public sealed class TokenValidatorTests
         Assert.Equal(TokenProblem.InvalidId, (await _validator.ValidateAsync(Sign(payload))).Problem);
     }
 
+    [Theory]
+    [InlineData("\"devices\":\"d1\"")]
+    [InlineData("\"devices\":5")]
+    [InlineData("\"devices\":{\"d1\":true}")]
+    [InlineData("\"exp\":\"9999999999\"")]
+    [InlineData("\"nbf\":\"1000000000\"")]
+    public async Task A_claim_of_the_wrong_json_type_is_refused(string claim)
+    {
+        var name = claim[1..claim.IndexOf('"', 1)];
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Payload())!.AsObject();
+        payload.Remove(name);
+        var token = Sign(payload.ToJsonString().TrimEnd('}') + "," + claim + "}");
+
+        Assert.Equal(TokenProblem.WrongClaimType, (await _validator.ValidateAsync(token)).Problem);
+    }
+
+    [Fact]
+    public async Task A_fractional_exp_is_a_number_and_accepted()
+    {
+        var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds() + 0.5;
+        var payload = Payload().Replace("\"exp\":", $"\"exp\":{exp.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"old_exp\":");
+        Assert.True((await _validator.ValidateAsync(Sign(payload))).IsValid);
+    }
+
     [Fact]
     public async Task Issuer_and_audience_are_checked_when_configured()
     {

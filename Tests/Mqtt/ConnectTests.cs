@@ -116,6 +116,16 @@ public sealed class ConnectTests(BrokerHost host)
     }
 
     [Fact]
+    public async Task An_mqtt_3_client_with_an_empty_client_id_and_a_kept_session_gets_CONNACK_2()
+    {
+        using var client = await RawClient.OpenAsync(host.MqttPort);
+        await client.SendAsync(RawClient.Connect("", host.Token("t1", "alice"), cleanSession: false));
+
+        var connAck = await client.ReadPacketAsync(TimeSpan.FromSeconds(5));
+        Assert.True(connAck is [0x20, 2, 0, 2], $"CONNACK 2 (got {(connAck is null ? "a closed connection" : Convert.ToHexString(connAck))})");
+    }
+
+    [Fact]
     public async Task A_client_id_held_by_another_principal_is_not_taken_over()
     {
         var clientId = "shared-" + Guid.NewGuid().ToString("N");

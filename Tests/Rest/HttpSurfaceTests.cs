@@ -36,12 +36,13 @@ public sealed class HttpSurfaceTests(BrokerHost host)
     }
 }
 
-/// <summary>A host with a tiny rate limit of its own.</summary>
+/// <summary>A host with a tiny rate limit of its own, for callers and for requests without a valid token.</summary>
 public sealed class RateLimitedHost : BrokerHost
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["RateLimit__PermitLimit"] = "3",
+        ["RateLimit__UnauthenticatedPermitLimit"] = "3",
         ["RateLimit__WindowSeconds"] = "600",
     };
 }
@@ -64,5 +65,19 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
         Assert.Equal("rate_limited", limited.ErrorCode);
         Assert.Equal(HttpStatusCode.OK, bob.Status);
+    }
+
+    [Fact]
+    public async Task Requests_with_bad_tokens_are_limited_per_address_too()
+    {
+        var forged = host.Token("t1", "mallory")[..^4] + "AAAA";
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            codes.Add((await host.GetAsync("/api/websocket/status", forged)).Status);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/websocket/status", host.Token("t1", "carol"))).Status);
     }
 }

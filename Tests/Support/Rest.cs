@@ -25,6 +25,19 @@ public static class Rest
     public static Task<Reply> PostRawAsync(this BrokerHost host, string path, string? token, string json, bool expectContinue = false) =>
         host.SendAsync(HttpMethod.Post, path, token, new StringContent(json, Encoding.UTF8, "application/json"), expectContinue);
 
+    /// <summary>A GET whose answer is not JSON (Prometheus text), with its status.</summary>
+    public static async Task<(HttpStatusCode Status, string Text)> GetTextAsync(this BrokerHost host, string path, string? token, string? baseUrl = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl is null ? new Uri(path, UriKind.Relative) : new Uri(new Uri(baseUrl), path));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await host.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public static Task<Reply> GetAsync(this BrokerHost host, string path, string? token) =>
         host.SendAsync(HttpMethod.Get, path, token, null);
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Identity;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -14,10 +16,13 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 public sealed class MessageRouter
 {
     /// <summary>One session's subscriptions (MQTTnet does not expose them).</summary>
-    public sealed class Subscriber(string clientId, MqttSessionStatus session)
+    public sealed class Subscriber(string clientId, MqttSessionStatus session, Principal? principal)
     {
         public string ClientId { get; } = clientId;
         public MqttSessionStatus Session { get; } = session;
+
+        /// <summary>Who holds the session; null for sessions the broker sets up itself.</summary>
+        public Principal? Principal { get; } = principal;
         internal Dictionary<string, SubscriptionOptions> Filters { get; } = new(StringComparer.Ordinal);
 
         internal bool Is(MqttSessionStatus session) => ReferenceEquals(Session.Items, session.Items);
@@ -31,7 +36,7 @@ public sealed class MessageRouter
     readonly Lock _changes = new();
 
     /// <summary>Adds or replaces a subscription; true when the session did not hold this filter yet.</summary>
-    public bool Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options)
+    public bool Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options, Principal? principal = null)
     {
         lock (_changes)
         {
@@ -42,7 +47,7 @@ public sealed class MessageRouter
                     RemoveAll(subscriber); // a new session under the same client id starts without the old one's filters
                 }
 
-                _byClient[clientId] = subscriber = new Subscriber(clientId, session);
+                _byClient[clientId] = subscriber = new Subscriber(clientId, session, principal);
             }
 
             bool added;
@@ -133,7 +138,7 @@ public sealed class MessageRouter
                 var delivered = 0;
                 foreach (var (subscriber, options) in matches)
                 {
-                    if (!(options.NoLocal && subscriber.ClientId == senderClientId))
+                    if (!(options.NoLocal && subscriber.ClientId == senderClientId) && MayReceive(subscriber, message))
                     {
                         Deliver(subscriber, message, options, options.Identifiers, copies);
                         delivered++;
@@ -161,7 +166,7 @@ public sealed class MessageRouter
         {
             foreach (var (subscriber, options) in matches)
             {
-                if (options.NoLocal && subscriber.ClientId == senderClientId)
+                if ((options.NoLocal && subscriber.ClientId == senderClientId) || !MayReceive(subscriber, message))
                 {
                     continue;
                 }
@@ -198,6 +203,10 @@ public sealed class MessageRouter
             merged.Clear();
         }
     }
+
+    /// <summary>Only operators' wildcards reach topics some of them may not see (another tenant's $SYS figures).</summary>
+    static bool MayReceive(Subscriber subscriber, MqttApplicationMessage message) =>
+        subscriber.Principal is not { Role: Role.Ops } principal || AccessPolicy.MayReceive(principal, message.Topic);
 
     /// <summary>
     /// Queues the copy this subscription gets: QoS lowered to the granted one, retain cleared unless retain-as-published.
