@@ -32,6 +32,7 @@ builder.AddMetrics();
 try
 {
     var app = builder.Build();
+    app.ValidateSettings();
     app.UseSerilogRequestLogging();
     app.UseErrorHandling();
     app.UseDashboard();

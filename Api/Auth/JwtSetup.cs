@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using CreatiWall.Broker.Identity;
 
 namespace CreatiWall.Api.Auth;
@@ -8,16 +7,10 @@ public static class JwtSetup
     /// <summary>The environment variable that also sets <c>Jwt:Secret</c> (and wins over it).</summary>
     public const string SecretVariable = "JWT_SECRET";
 
-    /// <summary>Token options (validated at start-up), the validator and the dev token issuer.</summary>
+    /// <summary><c>JWT_SECRET</c> into the configuration; the broker binds and validates the token options.</summary>
     public static WebApplicationBuilder AddJwt(this WebApplicationBuilder builder)
     {
         builder.Configuration.ApplyJwtSecretVariable();
-        builder.Services.AddOptions<JwtOptions>()
-            .Bind(builder.Configuration.GetSection(JwtOptions.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
-        builder.Services.AddSingleton<TokenValidator>();
-        builder.Services.AddSingleton<TokenIssuer>();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.RateLimiting;
 using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Operations;
 using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,10 +28,10 @@ public static class DevicesApi
         return app;
     }
 
-    static async Task<Ok<ApiResponse<DevicesResponse>>> ListAsync(HttpContext http, IBrokerStore store)
+    static async Task<Ok<ApiResponse<DevicesResponse>>> ListAsync(HttpContext http, BrokerOperations broker)
     {
         var caller = http.Caller();
-        var devices = await store.ListDevicesAsync(caller.IsAllTenantsOps ? null : caller.Tenant);
+        var devices = await broker.DevicesAsync(caller.IsAllTenantsOps ? null : caller.Tenant);
         // Like the status topics: everyone in the tenant sees every device, a device only itself.
         var visible = devices.Where(d => caller.Role != Role.Device || d.DeviceId == caller.Subject);
         return Reply.Ok(new DevicesResponse(visible.Select(ToView).ToList()));

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.RateLimiting;
-using CreatiWall.Broker.Storage;
+using CreatiWall.Broker.Layouts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Devices;
@@ -26,7 +26,7 @@ public static partial class LayoutUpdatesApi
         return app;
     }
 
-    static async Task<Results<Ok<ApiResponse<LayoutUpdateView>>, JsonHttpResult<ApiError>>> GetAsync(string messageId, HttpContext http, IBrokerStore store)
+    static async Task<Results<Ok<ApiResponse<LayoutUpdateView>>, JsonHttpResult<ApiError>>> GetAsync(string messageId, HttpContext http, Layouts layouts)
     {
         var caller = http.Caller();
         if (!MessageId().IsMatch(messageId))
@@ -34,7 +34,7 @@ public static partial class LayoutUpdatesApi
             return Reply.BadRequest("messageId", "must be the 32-character messageId returned by layout-update");
         }
 
-        var deliveries = await store.GetLayoutDeliveriesAsync(caller.Tenant, messageId);
+        var deliveries = await layouts.DeliveriesAsync(caller.Tenant, messageId);
         if (deliveries.Count == 0)
         {
             return Reply.NotFound($"no layout update '{messageId}' in your tenant");

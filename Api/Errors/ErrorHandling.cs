@@ -23,6 +23,16 @@ public static class ErrorHandling
         return builder;
     }
 
+    /// <summary>
+    /// Checks every option marked <c>ValidateOnStart</c> now, before any service is built: a bad setting then stops the
+    /// host with the one-line error of Program.cs instead of failing inside the start of a service that needs it.
+    /// </summary>
+    public static WebApplication ValidateSettings(this WebApplication app)
+    {
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        return app;
+    }
+
     public static WebApplication UseErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler();

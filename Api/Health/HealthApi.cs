@@ -1,5 +1,4 @@
-using CreatiWall.Broker.Storage;
-using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Operations;
 
 namespace CreatiWall.Api.Health;
 
@@ -9,16 +8,9 @@ public static class HealthApi
     public static WebApplication MapHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
-        app.MapGet("/readyz", async (BrokerLifecycle broker, IBrokerStore store) =>
-            {
-                if (!broker.IsStarted)
-                {
-                    return Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-                }
-
-                await store.ListDevicesAsync("readyz"); // the store answers (throws, hence 500, if it cannot)
-                return Results.Ok(new { status = "ready" });
-            })
+        app.MapGet("/readyz", async (BrokerOperations broker) => await broker.IsReadyAsync()
+                ? Results.Ok(new { status = "ready" })
+                : Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable))
             .ExcludeFromDescription();
         return app;
     }

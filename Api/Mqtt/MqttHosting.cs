@@ -1,58 +1,19 @@
-using CreatiWall.Broker.Messages;
-using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker;
 using CreatiWall.Broker.Mqtt;
-using CreatiWall.Broker.Mqtt.Routing;
-using CreatiWall.Broker.Presence;
-using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
-using MQTTnet.Server;
 
 namespace CreatiWall.Api.Mqtt;
 
 public static class MqttHosting
 {
-    /// <summary>The embedded MQTTnet server, its TCP listener and everything the broker needs: store, presence, metrics.</summary>
+    /// <summary>The broker (its MQTT server with its rules, store, presence, layouts) and its MQTT over TCP listener.</summary>
     public static WebApplicationBuilder AddMqttBroker(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>()
-            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
-            .Validate(o => o.HistoryMaxMessages is >= 1 and <= 1_000_000, "Storage:HistoryMaxMessages must be between 1 and 1000000.")
-            .Validate(o => o.HistoryMaxAgeHours is >= 1 and <= 24 * 365, "Storage:HistoryMaxAgeHours must be between 1 and 8760.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
-        builder.Services.AddSingleton<ServerPublisher>();
-        builder.Services.AddSingleton<MessageRouter>();
-        builder.Services.AddSingleton<RetainedMessages>();
-        builder.Services.AddSingleton<TrafficCounters>();
-        builder.Services.AddSingleton<BrokerMetrics>();
-        builder.Services.AddOptions<MqttOptions>()
-            .Bind(builder.Configuration.GetSection(MqttOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ConnectionRegistry>();
-        builder.Services.AddSingleton<SessionExpiry>();
-        builder.Services.AddSingleton<BrokerLifecycle>();
-        builder.Services.AddSingleton<MqttBroker>();
-        builder.Services.AddSingleton<PresenceTracker>();
-        builder.Services.AddSingleton<LayoutAcks>();
-        builder.Services.AddSingleton<SysTopics>();
-        builder.Services.AddHostedService<SysTopicsService>();
+        builder.Services.AddBroker(builder.Configuration);
         builder.Services.AddSingleton<MqttListener>();
-        builder.Services.AddSingleton<IMqttServerAdapter>(sp => sp.GetRequiredService<MqttListener>());
-        builder.Services.AddHostedMqttServerWithServices(server =>
-        {
-            var mqtt = server.ServiceProvider.GetRequiredService<IOptions<MqttOptions>>().Value;
-            server.WithPersistentSessions()
-                .WithMaxPendingMessagesPerClient(mqtt.MaxPendingMessagesPerClient)
-                .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(mqtt.ConnectTimeoutSeconds));
-        });
         builder.Services.AddConnections();
 
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
@@ -68,11 +29,10 @@ public static class MqttHosting
         return builder;
     }
 
-    /// <summary>MQTT over WebSocket at <c>Mqtt:WebSocketPath</c>, and the broker's events on the server.</summary>
+    /// <summary>MQTT over WebSocket at <c>Mqtt:WebSocketPath</c> (subprotocol <c>mqtt</c>).</summary>
     public static WebApplication MapMqtt(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
-        app.Services.GetRequiredService<MqttBroker>().Attach(app.Services.GetRequiredService<MqttServer>());
         app.MapConnectionHandler<MqttListener>(options.WebSocketPath, dispatcher =>
         {
             dispatcher.Transports = HttpTransportType.WebSockets;

@@ -3,6 +3,7 @@ using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Realtime;
@@ -10,7 +11,7 @@ namespace CreatiWall.Api.Realtime;
 public static class BroadcastEndpoint
 {
     public static async Task<Results<Ok<ApiResponse<BroadcastResponse>>, JsonHttpResult<ApiError>>> HandleAsync(
-        BroadcastRequest request, HttpContext http, ServerPublisher publisher)
+        BroadcastRequest request, HttpContext http, BrokerOperations broker)
     {
         var caller = http.Caller();
         if (!Ids.IsValid(request.Type))
@@ -30,7 +31,7 @@ public static class BroadcastEndpoint
             return Reply.Forbidden($"you may not publish on channel '{channel}'");
         }
 
-        var envelope = await publisher.PublishAsync(caller.Tenant, topic, channel, request.Type, request.Data, caller.AsSender());
+        var envelope = await broker.PublishAsync(caller.Tenant, topic, channel, request.Type, request.Data, caller.AsSender());
         return Reply.Ok(new BroadcastResponse(envelope.Id, topic, envelope.Seq));
     }
 

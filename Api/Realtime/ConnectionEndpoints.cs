@@ -1,14 +1,12 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
-using CreatiWall.Api.Mqtt;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MQTTnet.Protocol;
-using MQTTnet.Server;
 
 namespace CreatiWall.Api.Realtime;
 
@@ -74,30 +72,19 @@ public static class ConnectionEndpoints
 
     /// <summary>Ends a live connection: one's own, or (admins) any of the tenant's. Other tenants' look absent.</summary>
     public static async Task<Results<Ok<ApiResponse<DisconnectResponse>>, JsonHttpResult<ApiError>>> DisconnectAsync(
-        DisconnectRequest request, HttpContext http, ConnectionRegistry connections, MqttServer server)
+        DisconnectRequest request, HttpContext http, BrokerOperations broker)
     {
-        var caller = http.Caller();
         if (string.IsNullOrEmpty(request.ConnectionId) || request.ConnectionId.Length > 256)
         {
             return Reply.BadRequest("connectionId", "must be the MQTT client id of a live connection");
         }
 
-        // Client ids are scoped by tenant: another tenant's connections cannot even be named.
-        if (!connections.TryGetLive(ClientIds.Scope(caller.Tenant, request.ConnectionId), out var connection) ||
-            (request.DeviceId is not null && connection.Principal.ActingDevice != request.DeviceId))
+        return await broker.KickAsync(http.Caller(), request.ConnectionId, request.DeviceId) switch
         {
-            return Reply.NotFound($"no live connection '{request.ConnectionId}'");
-        }
-
-        var own = connection.Principal.Subject == caller.Subject && connection.Principal.Role == caller.Role;
-        if (!own && caller.Role != Role.Admin)
-        {
-            return Reply.Forbidden("you may end only your own connections");
-        }
-
-        connection.EndBy(EndReason.Kicked);
-        await server.DisconnectClientAsync(connection.ClientId, MqttDisconnectReasonCode.AdministrativeAction);
-        return Reply.Ok(new DisconnectResponse(request.ConnectionId, true));
+            KickOutcome.Ended => Reply.Ok(new DisconnectResponse(request.ConnectionId, true)),
+            KickOutcome.Forbidden => Reply.Forbidden("you may end only your own connections"),
+            _ => Reply.NotFound($"no live connection '{request.ConnectionId}'"),
+        };
     }
 
     static List<string> DefaultChannels(Principal caller)

@@ -4,6 +4,7 @@ using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Realtime;
@@ -13,7 +14,7 @@ public static class ContentSyncEndpoint
     static readonly string[] Actions = ["create", "update", "delete"];
 
     public static async Task<Results<Ok<ApiResponse<BroadcastResponse>>, JsonHttpResult<ApiError>>> HandleAsync(
-        ContentSyncRequest request, HttpContext http, ServerPublisher publisher)
+        ContentSyncRequest request, HttpContext http, BrokerOperations broker)
     {
         var caller = http.Caller();
         if (!Ids.IsValid(request.ContentType))
@@ -44,7 +45,7 @@ public static class ContentSyncEndpoint
             ["action"] = request.Action,
             ["data"] = request.Data?.DeepClone() ?? new JsonObject(),
         };
-        var envelope = await publisher.PublishAsync(caller.Tenant, topic, Channels.Content(caller.Tenant), MessageTypes.ContentSync, data, caller.AsSender());
+        var envelope = await broker.PublishAsync(caller.Tenant, topic, Channels.Content(caller.Tenant), MessageTypes.ContentSync, data, caller.AsSender());
         return Reply.Ok(new BroadcastResponse(envelope.Id, topic, envelope.Seq));
     }
 }

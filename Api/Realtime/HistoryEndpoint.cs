@@ -3,7 +3,7 @@ using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Messages;
-using CreatiWall.Broker.Storage;
+using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Realtime;
@@ -19,7 +19,7 @@ public static class HistoryEndpoint
     /// <c>since</c> were already dropped (the client then refetches state instead of replaying).
     /// </summary>
     public static async Task<Results<Ok<ApiResponse<HistoryResponse>>, JsonHttpResult<ApiError>>> HandleAsync(
-        string? channel, string? since, HttpContext http, IBrokerStore store)
+        string? channel, string? since, HttpContext http, BrokerOperations broker)
     {
         var caller = http.Caller();
         if (string.IsNullOrEmpty(channel))
@@ -43,7 +43,7 @@ public static class HistoryEndpoint
             return Reply.Forbidden($"you may not read channel '{channel}'");
         }
 
-        var page = await store.ReadHistoryAsync(caller.Tenant, topic, after, MaxMessages);
+        var page = await broker.HistoryAsync(caller.Tenant, topic, after, MaxMessages);
         if (page.Truncated)
         {
             return Reply.Error(StatusCodes.Status410Gone, "history_truncated",

@@ -10,6 +10,7 @@ public sealed class ConnectionRegistry
 {
     readonly ConcurrentDictionary<string, MqttConnection> _live = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, MqttConnection> _accepted = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<(string Tenant, string Device), MqttConnection> _newestOfDevice = new();
 
     // Claims change under one lock: they come with CONNECTs and session deletions, not with messages.
     readonly Lock _claims = new();
@@ -128,7 +129,8 @@ public sealed class ConnectionRegistry
         _accepted.TryGetValue(clientId, out connection);
 
     /// <summary>Makes <paramref name="connection"/> the live one for its client id; the one it replaces was taken over.</summary>
-    public void SetLive(MqttConnection connection) =>
+    public void SetLive(MqttConnection connection)
+    {
         _live.AddOrUpdate(connection.ClientId, connection, (_, previous) =>
         {
             if (!ReferenceEquals(previous, connection))
@@ -138,6 +140,15 @@ public sealed class ConnectionRegistry
 
             return connection;
         });
+        if (connection.DeviceKey is { } device)
+        {
+            _newestOfDevice[device] = connection;
+        }
+    }
+
+    /// <summary>The device <paramref name="connection"/> acts as is connected again, through a newer connection.</summary>
+    public bool HasNewerDeviceConnection(MqttConnection connection) =>
+        connection.DeviceKey is { } device && _newestOfDevice.TryGetValue(device, out var newest) && !ReferenceEquals(newest, connection);
 
     public bool IsLive(MqttConnection connection) =>
         _live.TryGetValue(connection.ClientId, out var live) && ReferenceEquals(live, connection);
@@ -150,6 +161,10 @@ public sealed class ConnectionRegistry
     {
         _live.TryRemove(new KeyValuePair<string, MqttConnection>(connection.ClientId, connection));
         _accepted.TryRemove(new KeyValuePair<string, MqttConnection>(connection.ClientId, connection));
+        if (connection.DeviceKey is { } device)
+        {
+            _newestOfDevice.TryRemove(new KeyValuePair<(string, string), MqttConnection>(device, connection));
+        }
     }
 
     public ICollection<MqttConnection> Live => _live.Values;

@@ -1,3 +1,5 @@
+using MQTTnet.Protocol;
+
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Why a connection ended, as the contract names it.</summary>
@@ -13,6 +15,24 @@ public enum EndReason
 
 public static class EndReasons
 {
+    /// <summary>
+    /// Why a connection ended when the server did not end it: the client's DISCONNECT, silence for 1.5 × its keepalive
+    /// (MQTTnet's monitor stopped it), or else the network.
+    /// </summary>
+    public static EndReason Of(bool receivedDisconnect, ushort keepAliveSeconds, TimeSpan sinceLastPacket) =>
+        receivedDisconnect ? EndReason.Clean
+        : keepAliveSeconds > 0 && sinceLastPacket.TotalMilliseconds >= keepAliveSeconds * 1500d ? EndReason.KeepaliveTimeout
+        : EndReason.NetworkError;
+
+    /// <summary>The MQTT 5 DISCONNECT reason code of an end the server causes.</summary>
+    public static MqttDisconnectReasonCode DisconnectCode(this EndReason reason) => reason switch
+    {
+        EndReason.TokenExpired => MqttDisconnectReasonCode.MaximumConnectTime,
+        EndReason.Kicked => MqttDisconnectReasonCode.AdministrativeAction,
+        EndReason.TakenOver => MqttDisconnectReasonCode.SessionTakenOver,
+        _ => MqttDisconnectReasonCode.NormalDisconnection,
+    };
+
     public static string ToContract(this EndReason reason) => reason switch
     {
         EndReason.Clean => "clean",

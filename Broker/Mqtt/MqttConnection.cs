@@ -5,7 +5,7 @@ using MQTTnet.Packets;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>One accepted MQTT connection: who it is, and how it ended.</summary>
-public sealed class MqttConnection(string clientId, Principal principal, ObservedChannel channel) : IDisposable
+public sealed class MqttConnection(string clientId, Principal principal, ObservedChannel channel, TimeProvider time) : IDisposable
 {
     /// <summary>Session-item key under which the current connection of a session is kept.</summary>
     public const string SessionItemKey = "cw.connection";
@@ -21,7 +21,7 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
     public string ClientId { get; } = clientId;
     public Principal Principal { get; } = principal;
     public ObservedChannel Channel { get; } = channel;
-    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset ConnectedAt { get; } = time.GetUtcNow();
 
     /// <summary>The session expiry the CONNECT asked for (MQTT 5).</summary>
     public uint SessionExpiryRequested { get; init; }
@@ -70,14 +70,13 @@ public sealed class MqttConnection(string clientId, Principal principal, Observe
 
     public EndReason EndReason => Volatile.Read(ref _endedBy) is > 0 and var by
         ? (EndReason)(by - 1)
-        : Channel.ReceivedDisconnect ? EndReason.Clean
-        : Channel.KeepaliveExpired ? EndReason.KeepaliveTimeout
-        : EndReason.NetworkError;
+        : EndReasons.Of(Channel.ReceivedDisconnect, Channel.ConnectPacket?.KeepAlivePeriod ?? 0, Channel.SinceLastPacket);
 
     /// <summary>The device this connection acts as, with its tenant; null for a user's or operator's connection.</summary>
     public (string Tenant, string Device)? DeviceKey => Principal.ActingDevice is { } device ? (Principal.Tenant, device) : null;
 
-    public void ScheduleExpiry(TimeProvider time, Action<MqttConnection> onExpired)
+    /// <summary>Calls <paramref name="onExpired"/> when the token that opened this connection expires.</summary>
+    public void ScheduleExpiry(Action<MqttConnection> onExpired)
     {
         var due = Principal.ExpiresAt - time.GetUtcNow();
         if (due > TimeSpan.FromDays(30))

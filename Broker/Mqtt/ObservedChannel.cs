@@ -12,7 +12,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// Wraps one transport connection (TCP or WebSocket) so the broker sees what MQTTnet's events hide:
 /// the CONNECT packet (will topic, keepalive), an inbound DISCONNECT, and when reading stopped.
 /// </summary>
-public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters traffic) : IMqttChannelAdapter
+public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters traffic, TimeProvider time) : IMqttChannelAdapter
 {
     /// <summary>How long a client may take to close the connection after the server sent it DISCONNECT.</summary>
     static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(1);
@@ -22,7 +22,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
     CancellationTokenRegistration _forwarding;
     volatile bool _sentDisconnect;
     int _ended;
-    long _lastReceivedTicks = Environment.TickCount64;
+    long _lastReceived = time.GetTimestamp();
 
     /// <summary>The CONNECT packet, once received.</summary>
     public MqttConnectPacket? ConnectPacket { get; private set; }
@@ -33,12 +33,8 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
     /// <summary>No more packets will be read from this connection (the will, if any, is now due).</summary>
     public bool ReceiveEnded => Volatile.Read(ref _ended) == 1;
 
-    /// <summary>
-    /// The connection ended because the client sent nothing for 1.5 × its keepalive (MQTTnet's monitor stopped it).
-    /// </summary>
-    public bool KeepaliveExpired =>
-        ConnectPacket is { KeepAlivePeriod: > 0 } connect &&
-        Environment.TickCount64 - Volatile.Read(ref _lastReceivedTicks) >= connect.KeepAlivePeriod * 1500L;
+    /// <summary>How long ago the client's last packet arrived.</summary>
+    public TimeSpan SinceLastPacket => time.GetElapsedTime(Volatile.Read(ref _lastReceived));
 
     /// <summary>The authenticated connection, set when CONNECT was accepted.</summary>
     public MqttConnection? Connection { get; set; }
@@ -76,7 +72,7 @@ public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters t
             throw;
         }
 
-        Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+        Volatile.Write(ref _lastReceived, time.GetTimestamp());
         switch (packet)
         {
             case null:

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Storage;
 
 namespace CreatiWall.Broker.Presence;
@@ -11,23 +12,14 @@ namespace CreatiWall.Broker.Presence;
 /// Each device's online/offline status: the retained <c>cw/t/devices/d/status</c> envelope and the stored record.
 /// Only the device's newest connection writes it, so an old connection's end never overwrites a newer online.
 /// </summary>
-public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore store, TimeProvider? time = null)
+public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore store, TimeProvider time) : IConnectionObserver
 {
-    readonly TimeProvider _time = time ?? TimeProvider.System;
     readonly ConcurrentDictionary<(string Tenant, string Device), MqttConnection> _current = new();
 
     // Serialises each device's presence writes, so the last write is always the newest connection's view.
     readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    /// <summary>True while <paramref name="connection"/> is the newest connection of its device.</summary>
-    public bool IsCurrent(MqttConnection connection) =>
-        connection.DeviceKey is { } key && _current.TryGetValue(key, out var current) && ReferenceEquals(current, connection);
-
-    /// <summary>The device (tenant, id) has a live connection other than <paramref name="connection"/>.</summary>
-    public bool HasNewerConnection(MqttConnection connection) =>
-        connection.DeviceKey is { } key && _current.TryGetValue(key, out var current) && !ReferenceEquals(current, connection);
-
-    public async Task OnlineAsync(MqttConnection connection)
+    public async Task ConnectedAsync(MqttConnection connection)
     {
         if (connection.DeviceKey is not { } key)
         {
@@ -41,7 +33,7 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
         });
     }
 
-    public async Task OfflineAsync(MqttConnection connection)
+    public async Task DisconnectedAsync(MqttConnection connection)
     {
         if (connection.DeviceKey is not { } key)
         {
@@ -77,7 +69,7 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
     /// After a restart (or crash) no connection survives: devices recorded online are written offline
     /// (<c>network-error</c>), so their retained status matches the server's view.
     /// </summary>
-    public async Task RecoverAfterRestartAsync()
+    public async Task StartedAsync()
     {
         foreach (var device in await store.ListDevicesAsync(null))
         {
@@ -99,7 +91,7 @@ public sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore stor
 
     async Task WriteAsync((string Tenant, string Device) key, string status, string? reason)
     {
-        var since = _time.GetUtcNow();
+        var since = time.GetUtcNow();
         await store.SetStatusAsync(key.Tenant, key.Device, status, since, reason);
         var data = new JsonObject
         {

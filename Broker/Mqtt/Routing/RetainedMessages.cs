@@ -1,25 +1,48 @@
 using System.Collections.Concurrent;
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Storage;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
 
 namespace CreatiWall.Broker.Mqtt.Routing;
 
 /// <summary>
-/// The retained message of each topic. Kept here rather than in MQTTnet, whose SUBSCRIBE handling copies its whole
-/// retained list and matches every filter against every entry (with a retained status per screen, that made each
-/// screen's connect cost grow with the fleet).
+/// The retained message of each topic, kept in memory and in the store (so it survives restarts). Kept here rather than
+/// in MQTTnet, whose SUBSCRIBE handling copies its whole retained list and matches every filter against every entry
+/// (with a retained status per screen, that made each screen's connect cost grow with the fleet).
 /// </summary>
-public sealed class RetainedMessages
+public sealed partial class RetainedMessages(IBrokerStore store, ILogger<RetainedMessages> logger)
 {
     readonly ConcurrentDictionary<string, MqttApplicationMessage> _byTopic = new(StringComparer.Ordinal);
 
     public int Count => _byTopic.Count;
 
-    public void Load(IEnumerable<MqttApplicationMessage> messages)
+    /// <summary>Loads the stored messages; those on topics that keep none (stored by older versions) are deleted instead.</summary>
+    public async Task LoadAsync()
     {
-        foreach (var message in messages)
+        foreach (var message in await store.LoadRetainedAsync())
         {
-            Set(message);
+            if (TopicTable.KeepsRetained(message.Topic))
+            {
+                Set(message);
+                continue;
+            }
+
+            await store.SaveRetainedAsync(new MqttApplicationMessage { Topic = message.Topic, Retain = true });
+            LogCleared(message.Topic);
         }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="message"/> as its topic's retained one, and stores it. Queued, not awaited: one retained publish
+    /// must not wait for a commit of its own; queued ones are committed together, in order. Whoever must know a retained
+    /// message is durable flushes the store.
+    /// </summary>
+    public void Keep(MqttApplicationMessage message)
+    {
+        Set(message);
+        store.SaveRetainedAsync(message).ContinueWith(
+            t => LogNotSaved(t.Exception!, message.Topic), TaskContinuationOptions.OnlyOnFaulted);
     }
 
     /// <summary>Keeps the message as its topic's retained one; an empty payload clears the topic (MQTT 3.3.1.3).</summary>
@@ -74,4 +97,10 @@ public sealed class RetainedMessages
 
         return t.Length == f.Length;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Retained message of {Topic} deleted: the topic keeps no retained message")]
+    partial void LogCleared(string topic);
+
+    [LoggerMessage(LogLevel.Error, "Retained message of {Topic} could not be stored")]
+    partial void LogNotSaved(Exception error, string topic);
 }

@@ -1,41 +1,21 @@
 using System.Buffers;
 using System.Text.Json;
 using CreatiWall.Broker.Messages;
-using CreatiWall.Broker.Storage;
 
-namespace CreatiWall.Broker.Presence;
+namespace CreatiWall.Broker.Layouts;
 
-/// <summary>Reads a device's <c>layout_ack</c> envelopes into its record (last acknowledged layout and result).</summary>
-public sealed class LayoutAcks(IBrokerStore store)
+/// <summary>The two envelopes a layout's delivery is tracked by, read from a device's traffic.</summary>
+internal static class LayoutEnvelopes
 {
-    public async Task RecordAsync(string tenant, string device, ReadOnlySequence<byte> payload)
-    {
-        if (!TryRead(payload, out var messageId, out var layoutId, out var status, out var error))
-        {
-            return; // Not an ack envelope: forwarded as published, nothing recorded.
-        }
-
-        await store.UpdateDeviceAsync(tenant, device, d => d with { AckedLayoutId = layoutId, AckedLayoutStatus = status });
-        if (messageId is not null)
-        {
-            await store.AdvanceLayoutDeliveryAsync(tenant, messageId, device, status == "applied" ? LayoutState.Applied : LayoutState.Failed, error);
-        }
-    }
-
-    /// <summary>The layout envelope a device's session acknowledged (QoS 1 PUBACK) has been delivered.</summary>
-    public async Task RecordDeliveredAsync(string tenant, string device, ReadOnlySequence<byte> payload)
-    {
-        if (LayoutUpdateId(payload) is { } id)
-        {
-            await store.AdvanceLayoutDeliveryAsync(tenant, id, device, LayoutState.Delivered);
-        }
-    }
+    /// <summary>What a device's <c>layout_ack</c> says, or null for any other payload.</summary>
+    public static LayoutAck? ReadAck(ReadOnlySequence<byte> payload) =>
+        TryRead(payload, out var messageId, out var layoutId, out var status, out var error) ? new LayoutAck(messageId, layoutId, status!, error) : null;
 
     /// <summary>
     /// The id of a <c>layout_update</c> envelope, read without building its data (a layout can be large, and a fleet
     /// acknowledges one update 10,000 times); null for any other payload.
     /// </summary>
-    static string? LayoutUpdateId(ReadOnlySequence<byte> payload)
+    public static string? LayoutUpdateId(ReadOnlySequence<byte> payload)
     {
         var reader = new Utf8JsonReader(payload);
         string? id = null;
@@ -104,3 +84,6 @@ public sealed class LayoutAcks(IBrokerStore store)
     static string? String(JsonElement data, string name) =>
         data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
+
+/// <summary>A device's answer to a layout: <paramref name="Status"/> is <c>applied</c> or <c>failed</c>.</summary>
+internal sealed record LayoutAck(string? MessageId, string? LayoutId, string Status, string? Error);

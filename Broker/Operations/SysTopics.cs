@@ -1,18 +1,17 @@
 using System.Reflection;
 using System.Text;
-using CreatiWall.Broker.Messages;
+using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Presence;
 using MQTTnet.Protocol;
 
-namespace CreatiWall.Broker.Metrics;
+namespace CreatiWall.Broker.Operations;
 
 /// <summary>Mosquitto-style retained <c>$SYS/broker/...</c> topics for operators, refreshed by the host every few seconds.</summary>
-public sealed class SysTopics(ServerPublisher publisher, BrokerMetrics metrics, PresenceTracker presence, TimeProvider? time = null)
+public sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, PresenceTracker presence, TimeProvider time)
 {
     static readonly string Version = $"CreatiWall Realtime {typeof(SysTopics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]} (MQTTnet {typeof(MQTTnet.Server.MqttServer).Assembly.GetName().Version})";
 
-    readonly TimeProvider _time = time ?? TimeProvider.System;
-    readonly DateTimeOffset _started = (time ?? TimeProvider.System).GetUtcNow();
+    readonly DateTimeOffset _started = time.GetUtcNow();
     readonly HashSet<string> _tenantsShown = [];
 
     public async Task PublishAsync()
@@ -21,7 +20,7 @@ public sealed class SysTopics(ServerPublisher publisher, BrokerMetrics metrics, 
         var values = new Dictionary<string, string>
         {
             ["$SYS/broker/version"] = Version,
-            ["$SYS/broker/uptime"] = $"{(long)(_time.GetUtcNow() - _started).TotalSeconds} seconds",
+            ["$SYS/broker/uptime"] = $"{(long)(time.GetUtcNow() - _started).TotalSeconds} seconds",
             ["$SYS/broker/clients/connected"] = figures.Connections.ToString(),
             ["$SYS/broker/messages/received"] = figures.MessagesReceived.ToString(),
             ["$SYS/broker/messages/sent"] = figures.MessagesSent.ToString(),

@@ -1,9 +1,8 @@
 using CreatiWall.Broker.Identity;
-using CreatiWall.Broker.Messages;
 
-namespace CreatiWall.Api.Auth;
+namespace CreatiWall.Broker.Messages;
 
-public static class SenderExtensions
+public static class Senders
 {
     /// <summary>The envelope's <c>sender</c>, from the caller's token only.</summary>
     public static Sender AsSender(this Principal caller) =>

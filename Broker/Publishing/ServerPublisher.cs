@@ -1,18 +1,17 @@
 using System.Text.Json.Nodes;
 using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Storage;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
-namespace CreatiWall.Broker.Messages;
+namespace CreatiWall.Broker.Publishing;
 
 /// <summary>Publishes envelopes as the server, straight into the broker (no loopback client).</summary>
-public sealed class ServerPublisher(MqttServer server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider? time = null)
+public sealed class ServerPublisher(MqttServerHandle server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider time)
 {
-    readonly TimeProvider _time = time ?? TimeProvider.System;
-
     public async Task<Envelope> PublishAsync(
         string tenant,
         string topic,
@@ -35,7 +34,7 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, Broke
 
     /// <summary>An envelope with a <c>seq</c> taken beforehand (<see cref="IBrokerStore.NextSeqsAsync"/>).</summary>
     public Envelope Create(string channel, string type, JsonNode? data, Sender sender, long seq, string? id = null) =>
-        new(id ?? Envelope.NewId(), type, channel, data, sender, _time.GetUtcNow(), seq);
+        new(id ?? Envelope.NewId(), type, channel, data, sender, time.GetUtcNow(), seq);
 
     /// <summary>
     /// Publishes <paramref name="envelope"/>; on a history channel (broadcast, users, content, custom channels) it is
@@ -67,6 +66,6 @@ public sealed class ServerPublisher(MqttServer server, IBrokerStore store, Broke
             .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
             .Build();
-        await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "server" });
+        await server.Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "server" });
     }
 }

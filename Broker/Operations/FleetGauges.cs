@@ -1,45 +1,32 @@
 using System.Diagnostics.Metrics;
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Presence;
 
-namespace CreatiWall.Broker.Metrics;
+namespace CreatiWall.Broker.Operations;
 
 /// <summary>
-/// The broker's figures as .NET metrics (exported to Prometheus by the host): connections, refused connects by reason,
-/// messages in/out/dropped, bytes, devices online. <see cref="Snapshot"/> gives the same figures to $SYS.
+/// The fleet's figures read when asked: live connections, bytes, devices online per tenant. Exported to Prometheus on the
+/// broker's meter; <see cref="Snapshot"/> gives the same figures to <c>$SYS</c>.
 /// </summary>
-public sealed class BrokerMetrics : IDisposable
+public sealed class FleetGauges : IDisposable
 {
-    public const string MeterName = "CreatiWall.Broker";
-
     readonly Meter _meter;
-    readonly Counter<long> _refused;
-    readonly Counter<long> _packetsRefused;
     readonly ConnectionRegistry _connections;
     readonly PresenceTracker _presence;
     readonly TrafficCounters _traffic;
 
-    public BrokerMetrics(IMeterFactory meters, ConnectionRegistry connections, PresenceTracker presence, TrafficCounters traffic)
+    public FleetGauges(IMeterFactory meters, ConnectionRegistry connections, PresenceTracker presence, TrafficCounters traffic)
     {
         _connections = connections;
         _presence = presence;
         _traffic = traffic;
-        _meter = meters.Create(MeterName);
-        _refused = _meter.CreateCounter<long>("cw.mqtt.connects.refused", "{connect}", "CONNECTs refused, by reason");
-        _packetsRefused = _meter.CreateCounter<long>("cw.mqtt.packets.refused", "{packet}",
-            "Connections ended at the packet level (too large, not CONNECT first, closed mid-packet), by reason");
+        _meter = meters.Create(MqttCounters.MeterName);
         _meter.CreateObservableUpDownCounter("cw.mqtt.connections", () => (long)_connections.Live.Count, "{connection}", "Live MQTT connections");
-        _meter.CreateObservableCounter("cw.mqtt.messages.received", () => _traffic.MessagesReceived, "{message}", "PUBLISH packets received from clients");
-        _meter.CreateObservableCounter("cw.mqtt.messages.sent", () => _traffic.MessagesSent, "{message}", "PUBLISH packets sent to clients");
-        _meter.CreateObservableCounter("cw.mqtt.messages.dropped", () => _traffic.MessagesDropped, "{message}", "Messages dropped from full client queues");
         _meter.CreateObservableCounter("cw.mqtt.bytes.received", () => Snapshot().BytesReceived, "By", "Bytes received from clients");
         _meter.CreateObservableCounter("cw.mqtt.bytes.sent", () => Snapshot().BytesSent, "By", "Bytes sent to clients");
         _meter.CreateObservableUpDownCounter("cw.devices.online", DevicesOnline, "{device}", "Devices online, by tenant");
     }
-
-    public void ConnectRefused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
-
-    public void PacketRefused(string reason) => _packetsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public sealed record Figures(int Connections, long MessagesReceived, long MessagesSent, long MessagesDropped, long BytesReceived, long BytesSent);
 

@@ -1,0 +1,70 @@
+using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Layouts;
+using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Mqtt.Routing;
+using CreatiWall.Broker.Operations;
+using CreatiWall.Broker.Presence;
+using CreatiWall.Broker.Publishing;
+using CreatiWall.Broker.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CreatiWall.Broker;
+
+public static class BrokerServices
+{
+    /// <summary>
+    /// The broker without a transport: its options (validated at start-up), tokens, store, the MQTT server with its rules,
+    /// presence, layouts, <c>$SYS</c> and the operations the host may call. The host adds listeners that hand connections
+    /// to <see cref="BrokerTransport"/>.
+    /// </summary>
+    public static IServiceCollection AddBroker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
+            .Validate(o => o.HistoryMaxMessages is >= 1 and <= 1_000_000, "Storage:HistoryMaxMessages must be between 1 and 1000000.")
+            .Validate(o => o.HistoryMaxAgeHours is >= 1 and <= 24 * 365, "Storage:HistoryMaxAgeHours must be between 1 and 8760.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddSingleton<TokenValidator>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<IBrokerStore, SqliteStore>();
+
+        services.AddSingleton<TrafficCounters>();
+        services.AddSingleton<MqttCounters>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<MessageRouter>();
+        services.AddSingleton<RetainedMessages>();
+        services.AddSingleton<SessionExpiry>();
+        services.AddSingleton<Handover>();
+        services.AddSingleton<BrokerLifecycle>();
+        services.AddSingleton<MqttServerHandle>();
+        services.AddSingleton<MqttEventAdapter>();
+        services.AddSingleton<BrokerTransport>();
+        services.AddSingleton(sp => BrokerServer.Create(
+            sp.GetRequiredService<IOptions<MqttOptions>>(), sp.GetRequiredService<BrokerTransport>(),
+            sp.GetRequiredService<MqttEventAdapter>(), sp.GetRequiredService<MqttServerHandle>()));
+        services.AddHostedService<MqttServerHost>();
+
+        services.AddSingleton<ServerPublisher>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<IConnectionObserver>(sp => sp.GetRequiredService<PresenceTracker>());
+        services.AddSingleton<Layouts.Layouts>();
+        services.AddSingleton<IDeviceTrafficObserver>(sp => sp.GetRequiredService<Layouts.Layouts>());
+
+        services.AddSingleton<FleetGauges>();
+        services.AddSingleton<SysTopics>();
+        services.AddHostedService<SysTopicsService>();
+        services.AddSingleton<BrokerOperations>();
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace CreatiWall.Broker.Metrics;
+
+/// <summary>
+/// What the MQTT layer counts as it happens: refused CONNECTs and packets by reason, and the message and byte totals of
+/// <see cref="TrafficCounters"/>. Exported to Prometheus by the host (meter <see cref="MeterName"/>).
+/// </summary>
+public sealed class MqttCounters : IDisposable
+{
+    public const string MeterName = "CreatiWall.Broker";
+
+    readonly Meter _meter;
+    readonly Counter<long> _connectsRefused;
+    readonly Counter<long> _packetsRefused;
+
+    public MqttCounters(IMeterFactory meters, TrafficCounters traffic)
+    {
+        _meter = meters.Create(MeterName);
+        _connectsRefused = _meter.CreateCounter<long>("cw.mqtt.connects.refused", "{connect}", "CONNECTs refused, by reason");
+        _packetsRefused = _meter.CreateCounter<long>("cw.mqtt.packets.refused", "{packet}",
+            "Connections ended at the packet level (too large, not CONNECT first, closed mid-packet), by reason");
+        _meter.CreateObservableCounter("cw.mqtt.messages.received", () => traffic.MessagesReceived, "{message}", "PUBLISH packets received from clients");
+        _meter.CreateObservableCounter("cw.mqtt.messages.sent", () => traffic.MessagesSent, "{message}", "PUBLISH packets sent to clients");
+        _meter.CreateObservableCounter("cw.mqtt.messages.dropped", () => traffic.MessagesDropped, "{message}", "Messages dropped from full client queues");
+    }
+
+    public void ConnectRefused(string reason) => _connectsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void PacketRefused(string reason) => _packetsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,157 @@
+using CreatiWall.Broker.Mqtt.Rules;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>Connections: CONNECT, the session's client id, the start and the end of a connection, expiries.</summary>
+public sealed partial class MqttEventAdapter
+{
+    async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        if (e.ChannelAdapter is not ObservedChannel { ConnectPacket: { } connect } channel)
+        {
+            Refuse(e, new ConnectDecision.Refuse(MqttConnectReasonCode.ServerUnavailable, "connection not set up by the broker host", "internal"));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // Set before any refusal too: MQTTnet reports an empty v5 client id as 0x85, hiding the real reason.
+            e.AssignedClientIdentifier = ClientIds.NewAssigned();
+        }
+
+        var request = new ConnectRequest(
+            await tokens.ValidateAsync(e.Password).ConfigureAwait(false),
+            e.UserName,
+            string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId,
+            connect.WillFlag ? connect.WillTopic : null);
+        var decision = ConnectRules.Decide(request);
+        if (decision is ConnectDecision.Refuse refused)
+        {
+            Refuse(e, refused);
+            return;
+        }
+
+        var (principal, clientId) = (ConnectDecision.Accept)decision;
+
+        var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
+        if (ConnectRules.Refusal(registry.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
+        {
+            Refuse(e, refusal);
+            return;
+        }
+
+        connect.ClientId = clientId; // MQTTnet keys the session (and every later event) by this
+        if (e.CleanSession != false)
+        {
+            router.Clear(clientId);
+        }
+
+        var maxExpiry = (uint)_options.MaxSessionExpirySeconds;
+        var connection = new MqttConnection(clientId, principal, channel, time)
+        {
+            SessionExpiryRequested = connect.SessionExpiryInterval,
+            SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
+            SessionExpiryMax = maxExpiry,
+        };
+        if (e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            connect.SessionExpiryInterval = connection.SessionExpiryGranted; // what MQTTnet's session keeps to
+        }
+
+        channel.Connection = connection;
+        channel.BeforeEndReported = () => handover.GiveWayAsync(connection);
+        registry.Accept(connection);
+        await handover.AfterPreviousAsync(connection).ConfigureAwait(false);
+    }
+
+    Task OnConnectedAsync(ClientConnectedEventArgs e)
+    {
+        // MQTTnet drops session items set during validation when it resumes a session: attach them here.
+        if (!registry.TryTakeAccepted(e.ClientId, out var connection))
+        {
+            return Task.CompletedTask;
+        }
+
+        e.SessionItems[MqttConnection.SessionItemKey] = connection;
+        registry.SetLive(connection);
+        sessionExpiry.Cancel(connection.ClientId);
+        connection.Settle();
+        connection.ScheduleExpiry(c => _ = EndAsync(c, EndReason.TokenExpired));
+        var p = connection.Principal;
+        LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
+
+        // Not awaited: MQTTnet reads the client's next packet (its SUBSCRIBE) only after this event, and the status write
+        // waits for a database commit. Presence queues it on the device's lock now, so this connection's end comes after it.
+        _ = presence.ConnectedAsync(connection).ContinueWith(
+            t => LogPresenceNotWritten(t.Exception!, connection.ClientId), TaskContinuationOptions.OnlyOnFaulted);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Called by the host when a transport connection is over, whatever the cause.</summary>
+    public async Task OnChannelClosedAsync(ObservedChannel channel)
+    {
+        if (channel.Connection is not { } connection)
+        {
+            return;
+        }
+
+        registry.Remove(connection);
+        connection.MarkClosed();
+        connection.Dispose();
+        LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+        if (connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0)
+        {
+            sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
+        }
+
+        await presence.DisconnectedAsync(connection);
+    }
+
+    /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
+    async Task ExpireSessionAsync(string clientId)
+    {
+        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
+            await server.GetSessionAsync(clientId) is not { } session)
+        {
+            return;
+        }
+
+        await session.DeleteAsync();
+        LogSessionExpired(clientId);
+    }
+
+    Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
+    {
+        if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
+        {
+            registry.Release(e.Id, connection.Principal.SessionOwnerKey);
+        }
+
+        router.Clear(e.Id, e.SessionItems);
+        return Task.CompletedTask;
+    }
+
+    bool SessionExists(string clientId)
+    {
+        try
+        {
+            return _server?.GetSessionAsync(clientId).GetAwaiter().GetResult() is not null;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    void Refuse(ValidatingConnectionEventArgs e, ConnectDecision.Refuse refusal)
+    {
+        e.ReasonCode = refusal.Code;
+        e.ReasonString = refusal.Reason;
+        counters.ConnectRefused(refusal.Metric);
+        LogRefused(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId, refusal.Principal?.Tenant, refusal.Principal?.Subject,
+            (int)refusal.Code, refusal.Reason, e.RemoteEndPoint?.ToString());
+    }
+}

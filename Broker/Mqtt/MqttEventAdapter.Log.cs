@@ -1,0 +1,35 @@
+using CreatiWall.Broker.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>The adapter's log events; never a token or a payload.</summary>
+public sealed partial class MqttEventAdapter
+{
+    [LoggerMessage(LogLevel.Information, "MQTT connected {ClientId} tenant={Tenant} sub={Subject} role={Role} device={Device} protocol={Protocol} from {Endpoint}")]
+    partial void LogConnected(string clientId, string tenant, string subject, Role role, string? device, string protocol, string? endpoint);
+
+    [LoggerMessage(LogLevel.Information, "MQTT disconnected {ClientId} tenant={Tenant} sub={Subject} reason={Reason}")]
+    partial void LogDisconnected(string clientId, string tenant, string subject, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connect refused {ClientId} tenant={Tenant} sub={Subject} code=0x{Code:X2}: {Reason} from {Endpoint}")]
+    partial void LogRefused(string clientId, string? tenant, string? subject, int code, string reason, string? endpoint);
+
+    [LoggerMessage(LogLevel.Information, "MQTT subscribed {ClientId} {Filter}")]
+    partial void LogSubscribed(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}")]
+    partial void LogSubscriptionRefused(string clientId, string filter);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}")]
+    partial void LogPublishRefused(string clientId, string topic);
+
+    [LoggerMessage(LogLevel.Error, "Online status of {ClientId} could not be written")]
+    partial void LogPresenceNotWritten(Exception error, string clientId);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT queue of {ClientId} is full: its oldest message was dropped ({Held} more dropped in the last 10 s, counted in cw_mqtt_messages_dropped)")]
+    partial void LogDropped(string clientId, long held);
+
+    [LoggerMessage(LogLevel.Information, "MQTT session {ClientId} expired")]
+    partial void LogSessionExpired(string clientId);
+}

@@ -1,0 +1,130 @@
+using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Mqtt.Routing;
+using CreatiWall.Broker.Mqtt.Rules;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>Subscriptions and publishes: the rules' decisions, routing through the subscription tree, retained messages.</summary>
+public sealed partial class MqttEventAdapter
+{
+    /// <summary>
+    /// Taken by a retained publish (keep, then deliver) and by a subscription's retained snapshot (register, look up,
+    /// queue), so a new subscriber never gets an older retained message after a newer live one.
+    /// </summary>
+    readonly Lock _retainedOrder = new();
+
+    Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
+        var decision = connection is null ? SubscribeDecision.Refused : SubscribeRules.Decide(connection.Principal, filter, e.Response.ReasonCode);
+        if (!decision.Granted)
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            e.ReasonString = "not authorized";
+            LogSubscriptionRefused(e.ClientId, filter.TrimStart(MqttConnection.ForbiddenMark));
+            return Task.CompletedTask;
+        }
+
+        var topicFilter = e.TopicFilter;
+        var options = new SubscriptionOptions(decision.Qos, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection!.SubscriptionIdentifier);
+        lock (_retainedOrder)
+        {
+            var added = router.Subscribe(e.ClientId, e.Session, filter, options, connection.Principal);
+            if (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
+                (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly && added))
+            {
+                foreach (var message in retained.Matching(filter).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
+                {
+                    MessageRouter.DeliverRetained(e.Session, message, options);
+                }
+            }
+        }
+
+        LogSubscribed(e.ClientId, filter);
+        return Task.CompletedTask;
+    }
+
+    Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        if (_server is { } server && ReferenceEquals(e.SessionItems, server.ServerSessionItems))
+        {
+            message.Retain &= TopicTable.KeepsRetained(message.Topic);
+            Route(e); // published by the server itself
+            return Task.CompletedTask;
+        }
+
+        var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
+        var decision = connection is not null
+            ? PublishRules.Decide(new PublishRequest(connection.Principal, message.Topic, message.Retain,
+                IsWill: connection.Channel.ReceiveEnded, DeviceHasNewerConnection: registry.HasNewerDeviceConnection(connection)))
+            : new PublishDecision(PublishVerdict.Refuse);
+        switch (decision.Verdict)
+        {
+            case PublishVerdict.Deliver:
+                message.Retain = decision.Retain;
+                Route(e);
+                if (decision.IsLayoutAck && connection!.DeviceKey is { } device)
+                {
+                    devices.AckPublished(device.Tenant, device.Device, message.Payload);
+                }
+
+                break;
+            case PublishVerdict.Drop:
+                e.ProcessPublish = false; // the device is already back: its old will must not say otherwise
+                break;
+            default:
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+                e.Response.ReasonString = "not authorized";
+                LogPublishRefused(e.ClientId, message.Topic);
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Delivers an allowed publish through the subscription tree (MQTTnet's own dispatch, which checks every subscribed
+    /// session, is turned off for it) and keeps it if retained.
+    /// </summary>
+    void Route(InterceptingPublishEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        e.ProcessPublish = false;
+        int delivered;
+        if (message.Retain)
+        {
+            lock (_retainedOrder)
+            {
+                retained.Keep(message);
+                delivered = router.Route(message, e.ClientId);
+            }
+        }
+        else
+        {
+            delivered = router.Route(message, e.ClientId);
+        }
+
+        if (delivered == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
+        }
+    }
+
+    /// <summary>A device's session acknowledged (QoS 1) a message on its layout topic.</summary>
+    Task OnAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs e)
+    {
+        if (e.IsCompleted && e.SessionItems[MqttConnection.SessionItemKey] is MqttConnection { DeviceKey: { } device } &&
+            e.PublishPacket.Topic == Topics.DeviceLayout(device.Tenant, device.Device))
+        {
+            devices.LayoutDelivered(device.Tenant, device.Device, e.PublishPacket.Payload);
+        }
+
+        return Task.CompletedTask;
+    }
+}
