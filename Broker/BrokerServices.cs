@@ -1,5 +1,5 @@
 using CreatiWall.Broker.Identity;
-using CreatiWall.Broker.Layouts;
+using CreatiWall.Broker.LayoutUpdates;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
@@ -10,12 +10,16 @@ using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CreatiWall.Broker;
 
 public static class BrokerServices
 {
+    /// <summary>The meter of the broker's figures, for the host's metrics exporter.</summary>
+    public const string MeterName = MqttCounters.MeterName;
+
     /// <summary>
     /// The broker without a transport: its options (validated at start-up), tokens, store, the MQTT server with its rules,
     /// presence, layouts, <c>$SYS</c> and the operations the host may call. The host adds listeners that hand connections
@@ -49,7 +53,9 @@ public static class BrokerServices
         services.AddSingleton<BrokerLifecycle>();
         services.AddSingleton<MqttServerHandle>();
         services.AddSingleton<MqttEventAdapter>();
-        services.AddSingleton<BrokerTransport>();
+        services.AddSingleton(sp => new BrokerTransport(
+            sp.GetRequiredService<TrafficCounters>(), sp.GetRequiredService<MqttCounters>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BrokerTransport>>()));
         services.AddSingleton(sp => BrokerServer.Create(
             sp.GetRequiredService<IOptions<MqttOptions>>(), sp.GetRequiredService<BrokerTransport>(),
             sp.GetRequiredService<MqttEventAdapter>(), sp.GetRequiredService<MqttServerHandle>()));
@@ -58,13 +64,16 @@ public static class BrokerServices
         services.AddSingleton<ServerPublisher>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IConnectionObserver>(sp => sp.GetRequiredService<PresenceTracker>());
-        services.AddSingleton<Layouts.Layouts>();
-        services.AddSingleton<IDeviceTrafficObserver>(sp => sp.GetRequiredService<Layouts.Layouts>());
+        services.AddSingleton(sp => new Layouts(
+            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IBrokerStore>(), sp.GetRequiredService<ILogger<Layouts>>()));
+        services.AddSingleton<IDeviceTrafficObserver>(sp => sp.GetRequiredService<Layouts>());
 
         services.AddSingleton<FleetGauges>();
         services.AddSingleton<SysTopics>();
         services.AddHostedService<SysTopicsService>();
-        services.AddSingleton<BrokerOperations>();
+        services.AddSingleton(sp => new BrokerOperations(
+            sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MessageRouter>(), sp.GetRequiredService<MqttEventAdapter>(),
+            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IBrokerStore>(), sp.GetRequiredService<BrokerLifecycle>()));
         return services;
     }
 }

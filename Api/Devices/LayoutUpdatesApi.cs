@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.RateLimiting;
-using CreatiWall.Broker.Layouts;
+using CreatiWall.Broker.LayoutUpdates;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Devices;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.RateLimiting;
-using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -32,7 +32,7 @@ public static class MetricsSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MqttCounters.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(BrokerServices.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AllTenantsOperators, policy => policy.RequireAssertion(context =>

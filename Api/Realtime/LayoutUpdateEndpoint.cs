@@ -1,7 +1,7 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Identity;
-using CreatiWall.Broker.Layouts;
+using CreatiWall.Broker.LayoutUpdates;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Realtime;

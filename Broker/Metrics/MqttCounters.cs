@@ -6,7 +6,7 @@ namespace CreatiWall.Broker.Metrics;
 /// What the MQTT layer counts as it happens: refused CONNECTs and packets by reason, and the message and byte totals of
 /// <see cref="TrafficCounters"/>. Exported to Prometheus by the host (meter <see cref="MeterName"/>).
 /// </summary>
-public sealed class MqttCounters : IDisposable
+internal sealed class MqttCounters : IDisposable
 {
     public const string MeterName = "CreatiWall.Broker";
 

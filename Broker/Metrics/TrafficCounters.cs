@@ -1,7 +1,7 @@
 namespace CreatiWall.Broker.Metrics;
 
 /// <summary>Message and byte totals of the broker, counted where packets pass (cheap: one atomic add each).</summary>
-public sealed class TrafficCounters
+internal sealed class TrafficCounters
 {
     long _messagesReceived;
     long _messagesSent;

@@ -4,7 +4,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// Whether the MQTT server has fully started. MQTTnet's <c>IsStarted</c> turns true before the retained messages are
 /// loaded; a message published in that window would be overwritten by the load, so the server waits for this instead.
 /// </summary>
-public sealed class BrokerLifecycle
+internal sealed class BrokerLifecycle
 {
     readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -5,7 +5,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Builds the MQTTnet server with the broker's rules attached: there is no other way to get one.</summary>
-public static class BrokerServer
+internal static class BrokerServer
 {
     public static MqttServer Create(IOptions<MqttOptions> options, BrokerTransport transport, MqttEventAdapter rules, MqttServerHandle handle)
     {

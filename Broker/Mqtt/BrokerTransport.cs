@@ -13,17 +13,26 @@ namespace CreatiWall.Broker.Mqtt;
 /// each is wrapped in an <see cref="ObservedChannel"/> so the broker sees CONNECT, DISCONNECT and the end of every
 /// connection, then served by the MQTT server. Replaces MQTTnet's own server adapters.
 /// </summary>
-public sealed partial class BrokerTransport(
-    TrafficCounters traffic, MqttCounters counters, TimeProvider time, ILogger<BrokerTransport> logger) : IMqttServerAdapter
+public sealed partial class BrokerTransport : IMqttServerAdapter
 {
+    readonly TrafficCounters traffic;
+    readonly MqttCounters counters;
+    readonly TimeProvider time;
+    readonly ILogger<BrokerTransport> logger;
+    readonly LogThrottle _refusalLog;
+
+    internal BrokerTransport(TrafficCounters traffic, MqttCounters counters, TimeProvider time, ILogger<BrokerTransport> logger)
+    {
+        (this.traffic, this.counters, this.time, this.logger) = (traffic, counters, time, logger);
+        _refusalLog = new LogThrottle(TimeSpan.FromSeconds(10), time);
+    }
+
     /// <summary>
     /// Each connection's packet encoder starts with this buffer and keeps at most <see cref="WriterBufferMax"/> after a
     /// larger packet: MQTTnet's default (4 KB from the start) was the largest single item of an idle connection (see
     /// BENCHMARKS.md, memory per connection). Growing costs one copy on the rare large packet.
     /// </summary>
     const int WriterBufferInitial = 256, WriterBufferMax = 2048;
-
-    readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10), time);
 
     /// <summary>Set when the server is built: what ends a connection's channel is the broker's, not MQTTnet's, business.</summary>
     internal MqttEventAdapter? Rules { get; set; }

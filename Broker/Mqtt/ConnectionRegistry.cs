@@ -6,7 +6,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// <summary>
 /// Which identity holds each client id (connected or with a kept session), and the live connection per client id.
 /// </summary>
-public sealed class ConnectionRegistry
+internal sealed class ConnectionRegistry
 {
     readonly ConcurrentDictionary<string, MqttConnection> _live = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, MqttConnection> _accepted = new(StringComparer.Ordinal);
@@ -171,9 +171,9 @@ public sealed class ConnectionRegistry
 }
 
 /// <summary>Sessions (live or kept) one principal, and one tenant, may hold.</summary>
-public readonly record struct SessionQuota(int PerPrincipal, int PerTenant);
+internal readonly record struct SessionQuota(int PerPrincipal, int PerTenant);
 
-public enum ClaimResult
+internal enum ClaimResult
 {
     Claimed,
     HeldByAnother,

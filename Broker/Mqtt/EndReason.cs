@@ -3,7 +3,7 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Why a connection ended, as the contract names it.</summary>
-public enum EndReason
+internal enum EndReason
 {
     Clean,
     KeepaliveTimeout,
@@ -13,7 +13,7 @@ public enum EndReason
     Kicked,
 }
 
-public static class EndReasons
+internal static class EndReasons
 {
     /// <summary>
     /// Why a connection ended when the server did not end it: the client's DISCONNECT, silence for 1.5 × its keepalive

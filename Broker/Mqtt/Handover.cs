@@ -8,7 +8,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// marks its reading ended), then looks at the other, so at least one of them waits; when both see each other, the new
 /// CONNECT gives way, so they cannot wait for each other.
 /// </summary>
-public sealed class Handover(ConnectionRegistry registry, TimeProvider time)
+internal sealed class Handover(ConnectionRegistry registry, TimeProvider time)
 {
     /// <summary>How long one connection waits for another of its client id (milliseconds as a rule; a stuck one must not hold it).</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);

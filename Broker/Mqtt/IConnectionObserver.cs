@@ -3,7 +3,7 @@ using System.Buffers;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Learns of the broker's start and of each accepted connection's start and end (presence does).</summary>
-public interface IConnectionObserver
+internal interface IConnectionObserver
 {
     /// <summary>The server has started and loaded its retained messages; nobody is connected yet.</summary>
     Task StartedAsync();
@@ -21,7 +21,7 @@ public interface IConnectionObserver
 /// Learns of the device messages a layout update is tracked by. Called on the device's packet loop: an implementation
 /// queues the work and returns at once.
 /// </summary>
-public interface IDeviceTrafficObserver
+internal interface IDeviceTrafficObserver
 {
     /// <summary>The device's session acknowledged (QoS 1 PUBACK) a message on its layout topic.</summary>
     void LayoutDelivered(string tenant, string device, ReadOnlySequence<byte> payload);

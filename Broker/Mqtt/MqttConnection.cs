@@ -5,7 +5,7 @@ using MQTTnet.Packets;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>One accepted MQTT connection: who it is, and how it ended.</summary>
-public sealed class MqttConnection(string clientId, Principal principal, ObservedChannel channel, TimeProvider time) : IDisposable
+internal sealed class MqttConnection(string clientId, Principal principal, ObservedChannel channel, TimeProvider time) : IDisposable
 {
     /// <summary>Session-item key under which the current connection of a session is kept.</summary>
     public const string SessionItemKey = "cw.connection";

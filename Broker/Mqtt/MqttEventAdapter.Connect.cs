@@ -6,7 +6,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Connections: CONNECT, the session's client id, the start and the end of a connection, expiries.</summary>
-public sealed partial class MqttEventAdapter
+internal sealed partial class MqttEventAdapter
 {
     async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {

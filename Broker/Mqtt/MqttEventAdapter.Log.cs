@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>The adapter's log events; never a token or a payload.</summary>
-public sealed partial class MqttEventAdapter
+internal sealed partial class MqttEventAdapter
 {
     [LoggerMessage(LogLevel.Information, "MQTT connected {ClientId} tenant={Tenant} sub={Subject} role={Role} device={Device} protocol={Protocol} from {Endpoint}")]
     partial void LogConnected(string clientId, string tenant, string subject, Role role, string? device, string protocol, string? endpoint);

@@ -7,7 +7,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Subscriptions and publishes: the rules' decisions, routing through the subscription tree, retained messages.</summary>
-public sealed partial class MqttEventAdapter
+internal sealed partial class MqttEventAdapter
 {
     /// <summary>
     /// Taken by a retained publish (keep, then deliver) and by a subscription's retained snapshot (register, look up,

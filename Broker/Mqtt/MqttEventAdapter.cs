@@ -12,7 +12,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// asks them, and writes their decision back. Attached where the server is built (<see cref="BrokerServer.Create"/>), so
 /// no server runs without its rules. Knows nothing of the transport or of HTTP.
 /// </summary>
-public sealed partial class MqttEventAdapter(
+internal sealed partial class MqttEventAdapter(
     TokenValidator tokens,
     ConnectionRegistry registry,
     MessageRouter router,

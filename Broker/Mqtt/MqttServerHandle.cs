@@ -7,7 +7,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// built before it, because the server's rules depend on them (presence publishes status), so it is reached through
 /// this handle, set where the server is built (<see cref="BrokerServer.Create"/>).
 /// </summary>
-public sealed class MqttServerHandle
+internal sealed class MqttServerHandle
 {
     MqttServer? _server;
 

@@ -4,7 +4,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Mqtt;
 
 /// <summary>Starts the MQTT server once the host has started (its listeners are up) and stops it on shutdown.</summary>
-public sealed class MqttServerHost(MqttServer server, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class MqttServerHost(MqttServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

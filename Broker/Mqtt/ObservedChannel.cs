@@ -12,7 +12,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// Wraps one transport connection (TCP or WebSocket) so the broker sees what MQTTnet's events hide:
 /// the CONNECT packet (will topic, keepalive), an inbound DISCONNECT, and when reading stopped.
 /// </summary>
-public sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters traffic, TimeProvider time) : IMqttChannelAdapter
+internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters traffic, TimeProvider time) : IMqttChannelAdapter
 {
     /// <summary>How long a client may take to close the connection after the server sent it DISCONNECT.</summary>
     static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(1);

@@ -9,7 +9,7 @@ namespace CreatiWall.Broker.Mqtt;
 /// its queue) for ever, so a token could park sessions without bound; here each is given the lower of what the client
 /// asked and <c>Mqtt:MaxSessionExpirySeconds</c>, and deleted when that time has passed without a reconnect.
 /// </summary>
-public sealed class SessionExpiry(TimeProvider time)
+internal sealed class SessionExpiry(TimeProvider time)
 {
     readonly ConcurrentDictionary<string, ITimer> _pending = new(StringComparer.Ordinal);
 

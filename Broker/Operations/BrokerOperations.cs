@@ -24,12 +24,22 @@ public enum KickOutcome
 
 /// <summary>
 /// What the host may do with the broker besides serving connections: read its live state, end a connection, publish as
-/// the server, read devices and history, ask whether it is ready. The host uses this and <see cref="Layouts.Layouts"/>,
+/// the server, read devices and history, ask whether it is ready. The host uses this and <see cref="Layouts"/>,
 /// never the broker's internals.
 /// </summary>
-public sealed class BrokerOperations(
-    ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher, IBrokerStore store, BrokerLifecycle lifecycle)
+public sealed class BrokerOperations
 {
+    readonly ConnectionRegistry registry;
+    readonly MessageRouter router;
+    readonly MqttEventAdapter rules;
+    readonly ServerPublisher publisher;
+    readonly IBrokerStore store;
+    readonly BrokerLifecycle lifecycle;
+
+    internal BrokerOperations(
+        ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher, IBrokerStore store, BrokerLifecycle lifecycle) =>
+        (this.registry, this.router, this.rules, this.publisher, this.store, this.lifecycle) = (registry, router, rules, publisher, store, lifecycle);
+
     /// <summary>Live figures of <paramref name="tenant"/>; null: every tenant.</summary>
     public async Task<LiveStatus> StatusAsync(string? tenant)
     {

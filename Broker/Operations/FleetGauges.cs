@@ -9,7 +9,7 @@ namespace CreatiWall.Broker.Operations;
 /// The fleet's figures read when asked: live connections, bytes, devices online per tenant. Exported to Prometheus on the
 /// broker's meter; <see cref="Snapshot"/> gives the same figures to <c>$SYS</c>.
 /// </summary>
-public sealed class FleetGauges : IDisposable
+internal sealed class FleetGauges : IDisposable
 {
     readonly Meter _meter;
     readonly ConnectionRegistry _connections;

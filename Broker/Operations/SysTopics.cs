@@ -7,7 +7,7 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Operations;
 
 /// <summary>Mosquitto-style retained <c>$SYS/broker/...</c> topics for operators, refreshed by the host every few seconds.</summary>
-public sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, PresenceTracker presence, TimeProvider time)
+internal sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, PresenceTracker presence, TimeProvider time)
 {
     static readonly string Version = $"CreatiWall Realtime {typeof(SysTopics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]} (MQTTnet {typeof(MQTTnet.Server.MqttServer).Assembly.GetName().Version})";
 

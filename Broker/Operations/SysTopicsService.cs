@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CreatiWall.Broker.Operations;
 
 /// <summary>Refreshes the retained <c>$SYS/broker/...</c> topics every <c>Mqtt:SysIntervalSeconds</c>, once the server runs.</summary>
-public sealed class SysTopicsService(SysTopics sys, BrokerLifecycle lifecycle, IOptions<MqttOptions> options, ILogger<SysTopicsService> logger) : BackgroundService
+internal sealed class SysTopicsService(SysTopics sys, BrokerLifecycle lifecycle, IOptions<MqttOptions> options, ILogger<SysTopicsService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -10,7 +10,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Publishing;
 
 /// <summary>Publishes envelopes as the server, straight into the broker (no loopback client).</summary>
-public sealed class ServerPublisher(MqttServerHandle server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider time)
+internal sealed class ServerPublisher(MqttServerHandle server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider time)
 {
     public async Task<Envelope> PublishAsync(
         string tenant,

@@ -50,12 +50,12 @@ public sealed class ClockTests
     }
 
     [Theory]
-    [InlineData(true, 30, 100, EndReason.Clean)]
-    [InlineData(false, 30, 45, EndReason.KeepaliveTimeout)]
-    [InlineData(false, 30, 44, EndReason.NetworkError)]
-    [InlineData(false, 0, 1000, EndReason.NetworkError)]
-    public void End_reasons(bool disconnect, ushort keepAlive, int silentSeconds, EndReason reason) =>
-        Assert.Equal(reason, EndReasons.Of(disconnect, keepAlive, TimeSpan.FromSeconds(silentSeconds)));
+    [InlineData(true, 30, 100, "clean")]
+    [InlineData(false, 30, 45, "keepalive-timeout")]
+    [InlineData(false, 30, 44, "network-error")]
+    [InlineData(false, 0, 1000, "network-error")]
+    public void End_reasons(bool disconnect, ushort keepAlive, int silentSeconds, string reason) =>
+        Assert.Equal(reason, EndReasons.Of(disconnect, keepAlive, TimeSpan.FromSeconds(silentSeconds)).ToContract());
 
     [Fact]
     public async Task A_reconnect_waits_for_the_previous_connections_cleanup_but_at_most_two_seconds()

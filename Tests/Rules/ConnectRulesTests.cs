@@ -54,13 +54,13 @@ public sealed class ConnectRulesTests
     }
 
     [Theory]
-    [InlineData(ClaimResult.Claimed, null)]
-    [InlineData(ClaimResult.HeldByAnother, MqttConnectReasonCode.NotAuthorized)]
-    [InlineData(ClaimResult.PrincipalQuotaExceeded, MqttConnectReasonCode.QuotaExceeded)]
-    [InlineData(ClaimResult.TenantQuotaExceeded, MqttConnectReasonCode.QuotaExceeded)]
-    public void A_claim_on_the_client_id_accepts_or_refuses(ClaimResult claim, MqttConnectReasonCode? code)
+    [InlineData(nameof(ClaimResult.Claimed), null)]
+    [InlineData(nameof(ClaimResult.HeldByAnother), MqttConnectReasonCode.NotAuthorized)]
+    [InlineData(nameof(ClaimResult.PrincipalQuotaExceeded), MqttConnectReasonCode.QuotaExceeded)]
+    [InlineData(nameof(ClaimResult.TenantQuotaExceeded), MqttConnectReasonCode.QuotaExceeded)]
+    public void A_claim_on_the_client_id_accepts_or_refuses(string claim, MqttConnectReasonCode? code)
     {
         var principal = Token("alice", Role.User).Principal!;
-        Assert.Equal(code, ConnectRules.Refusal(claim, new SessionQuota(3, 5), principal)?.Code);
+        Assert.Equal(code, ConnectRules.Refusal(Enum.Parse<ClaimResult>(claim), new SessionQuota(3, 5), principal)?.Code);
     }
 }

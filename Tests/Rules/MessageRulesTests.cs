@@ -19,22 +19,22 @@ public sealed class MessageRulesTests
     public void Subscribe(string filter, MqttSubscribeReasonCode offered, bool granted, MqttQualityOfServiceLevel qos) =>
         Assert.Equal(new SubscribeDecision(granted, qos), SubscribeRules.Decide(User("alice"), filter, offered));
 
-    public static TheoryData<string, PublishRequest, PublishDecision> Publishes() => new()
-    {
-        { "broadcast", new(User("alice"), "cw/t1/broadcast", false, false, false), new(PublishVerdict.Deliver) },
-        { "retained broadcast: delivered, not kept", new(User("alice"), "cw/t1/broadcast", true, false, false), new(PublishVerdict.Deliver, Retain: false) },
-        { "retained channel: kept", new(User("alice"), "cw/t1/channels/menu", true, false, false), new(PublishVerdict.Deliver, Retain: true) },
-        { "another tenant", new(User("alice"), "cw/t2/broadcast", false, false, false), new(PublishVerdict.Refuse) },
-        { "a layout (server only)", new(User("alice", "d1"), "cw/t1/devices/d1/layout", false, false, false), new(PublishVerdict.Refuse) },
-        { "device's own ack", new(Device("d1"), "cw/t1/devices/d1/ack", false, false, false), new(PublishVerdict.Deliver, IsLayoutAck: true) },
-        { "device's status, not as will", new(Device("d1"), "cw/t1/devices/d1/status", false, false, false), new(PublishVerdict.Refuse) },
-        { "device's will on its status", new(Device("d1"), "cw/t1/devices/d1/status", true, true, false), new(PublishVerdict.Deliver, Retain: false) },
-        { "will of a device already back", new(Device("d1"), "cw/t1/devices/d1/status", true, true, true), new(PublishVerdict.Drop) },
-        { "will on another's status", new(Device("d1"), "cw/t1/devices/d2/status", false, true, false), new(PublishVerdict.Refuse) },
-    };
-
+    /// <summary>Columns: who (alice, owner of d1; or device d1), topic, retain, as will, device back; then verdict, kept, is an ack.</summary>
     [Theory]
-    [MemberData(nameof(Publishes))]
-    public void Publish(string @case, PublishRequest request, PublishDecision expected) =>
-        Assert.True(expected == PublishRules.Decide(request), @case);
+    [InlineData("alice", "cw/t1/broadcast", false, false, false, "Deliver", false, false)]
+    [InlineData("alice", "cw/t1/broadcast", true, false, false, "Deliver", false, false)] // retained broadcast: delivered, not kept
+    [InlineData("alice", "cw/t1/channels/menu", true, false, false, "Deliver", true, false)]
+    [InlineData("alice", "cw/t2/broadcast", false, false, false, "Refuse", false, false)]
+    [InlineData("alice", "cw/t1/devices/d1/layout", false, false, false, "Refuse", false, false)] // server only
+    [InlineData("d1", "cw/t1/devices/d1/ack", false, false, false, "Deliver", false, true)]
+    [InlineData("d1", "cw/t1/devices/d1/status", false, false, false, "Refuse", false, false)] // only as its will
+    [InlineData("d1", "cw/t1/devices/d1/status", true, true, false, "Deliver", false, false)] // the will: delivered, not kept
+    [InlineData("d1", "cw/t1/devices/d1/status", true, true, true, "Drop", false, false)] // the device is already back
+    [InlineData("d1", "cw/t1/devices/d2/status", false, true, false, "Refuse", false, false)]
+    public void Publish(string who, string topic, bool retain, bool asWill, bool deviceBack, string verdict, bool kept, bool isAck)
+    {
+        var principal = who == "d1" ? Device("d1") : User("alice", "d1");
+        var decision = PublishRules.Decide(new PublishRequest(principal, topic, retain, asWill, deviceBack));
+        Assert.Equal((Enum.Parse<PublishVerdict>(verdict), kept, isAck), (decision.Verdict, decision.Retain, decision.IsLayoutAck));
+    }
 }

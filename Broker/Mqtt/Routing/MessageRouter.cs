@@ -13,7 +13,7 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 /// screens about 50 times slower). MQTT's rules are kept: the highest granted QoS of overlapping subscriptions, no-local,
 /// retain-as-published and subscription identifiers; QoS 1/2 packet identifiers are assigned by the session's queue.
 /// </summary>
-public sealed class MessageRouter
+internal sealed class MessageRouter
 {
     /// <summary>One session's subscriptions (MQTTnet does not expose them).</summary>
     public sealed class Subscriber(string clientId, MqttSessionStatus session, Principal? principal)

@@ -3,7 +3,7 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Mqtt.Routing;
 
 /// <summary>What a session asked for with one filter (MQTT 5 options included).</summary>
-public readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qos, bool NoLocal = false, bool RetainAsPublished = false, uint Identifier = 0)
+internal readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qos, bool NoLocal = false, bool RetainAsPublished = false, uint Identifier = 0)
 {
     /// <summary>The QoS a message published at <paramref name="published"/> is delivered at: never above the granted one.</summary>
     public MqttQualityOfServiceLevel Deliverable(MqttQualityOfServiceLevel published) => (MqttQualityOfServiceLevel)Math.Min((int)published, (int)Qos);
@@ -17,7 +17,7 @@ public readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qos,
 /// its own levels (plus the <c>+</c> and <c>#</c> branches), however many sessions are connected.
 /// </summary>
 /// <typeparam name="TSubscriber">Whoever subscribed; compared by reference.</typeparam>
-public sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
+internal sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
 {
     sealed class Node
     {

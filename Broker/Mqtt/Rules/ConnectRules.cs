@@ -8,10 +8,10 @@ namespace CreatiWall.Broker.Mqtt.Rules;
 /// What the broker knows of a CONNECT when it decides on it. <paramref name="ClientId"/> is the one the client sent, or the
 /// one the broker assigned to an empty one; <paramref name="WillTopic"/> is null without a will.
 /// </summary>
-public sealed record ConnectRequest(TokenValidation Token, string? Username, string? ClientId, string? WillTopic);
+internal sealed record ConnectRequest(TokenValidation Token, string? Username, string? ClientId, string? WillTopic);
 
 /// <summary>Accept (with who connects and the session's client id) or refuse (with the reason code and why).</summary>
-public abstract record ConnectDecision
+internal abstract record ConnectDecision
 {
     public sealed record Accept(Principal Principal, string ClientId) : ConnectDecision;
 
@@ -20,7 +20,7 @@ public abstract record ConnectDecision
 }
 
 /// <summary>The contract's CONNECT rules: the token, the device the username acts as, the will, the client id.</summary>
-public static class ConnectRules
+internal static class ConnectRules
 {
     public static ConnectDecision Decide(ConnectRequest request)
     {

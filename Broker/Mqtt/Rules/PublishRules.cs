@@ -8,9 +8,9 @@ namespace CreatiWall.Broker.Mqtt.Rules;
 /// reading (the only message it still publishes then). <paramref name="DeviceHasNewerConnection"/>: the device this
 /// connection acts as is connected again through another connection.
 /// </summary>
-public sealed record PublishRequest(Principal Principal, string Topic, bool Retain, bool IsWill, bool DeviceHasNewerConnection);
+internal sealed record PublishRequest(Principal Principal, string Topic, bool Retain, bool IsWill, bool DeviceHasNewerConnection);
 
-public enum PublishVerdict
+internal enum PublishVerdict
 {
     /// <summary>Routed to subscribers (retained if <see cref="PublishDecision.Retain"/>).</summary>
     Deliver,
@@ -23,9 +23,9 @@ public enum PublishVerdict
 }
 
 /// <summary>What happens to a PUBLISH: delivered (kept as retained or not), refused or dropped; and whether it is a device's layout ack.</summary>
-public readonly record struct PublishDecision(PublishVerdict Verdict, bool Retain = false, bool IsLayoutAck = false);
+internal readonly record struct PublishDecision(PublishVerdict Verdict, bool Retain = false, bool IsLayoutAck = false);
 
-public static class PublishRules
+internal static class PublishRules
 {
     public static PublishDecision Decide(PublishRequest request)
     {

@@ -5,12 +5,12 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Broker.Mqtt.Rules;
 
 /// <summary>A filter granted at a QoS, or refused (SUBACK 0x87 in MQTT 5, 0x80 in 3.1.1).</summary>
-public readonly record struct SubscribeDecision(bool Granted, MqttQualityOfServiceLevel Qos)
+internal readonly record struct SubscribeDecision(bool Granted, MqttQualityOfServiceLevel Qos)
 {
     public static SubscribeDecision Refused => new(false, default);
 }
 
-public static class SubscribeRules
+internal static class SubscribeRules
 {
     /// <summary>
     /// <paramref name="offered"/> is what the server would grant the filter (the QoS asked for). A filter is granted only

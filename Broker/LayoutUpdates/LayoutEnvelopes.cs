@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using CreatiWall.Broker.Messages;
 
-namespace CreatiWall.Broker.Layouts;
+namespace CreatiWall.Broker.LayoutUpdates;
 
 /// <summary>The two envelopes a layout's delivery is tracked by, read from a device's traffic.</summary>
 internal static class LayoutEnvelopes

@@ -9,7 +9,7 @@ using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace CreatiWall.Broker.Layouts;
+namespace CreatiWall.Broker.LayoutUpdates;
 
 /// <summary>The devices a layout update reached (an empty list when the caller may update none).</summary>
 public sealed record LayoutUpdateResult(string MessageId, IReadOnlyList<string> Devices);
@@ -31,7 +31,7 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
         Channel.CreateUnbounded<(string, string, LayoutState, string?, LayoutAck?)>(new UnboundedChannelOptions { SingleReader = true });
     readonly Task _recording;
 
-    public Layouts(ServerPublisher publisher, IBrokerStore store, ILogger<Layouts> logger)
+    internal Layouts(ServerPublisher publisher, IBrokerStore store, ILogger<Layouts> logger)
     {
         (_publisher, _store, _logger) = (publisher, store, logger);
         _recording = Task.Run(RecordTrafficAsync);
