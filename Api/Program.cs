@@ -1,15 +1,19 @@
 using CreatiWall.Api.Auth;
+using CreatiWall.Api.Broadcasts;
 using CreatiWall.Api.Cli;
+using CreatiWall.Api.Connections;
 using CreatiWall.Api.Dashboard;
 using CreatiWall.Api.Devices;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
+using CreatiWall.Api.History;
+using CreatiWall.Api.LayoutUpdates;
 using CreatiWall.Api.Logging;
 using CreatiWall.Api.Mqtt;
 using CreatiWall.Api.Observability;
 using CreatiWall.Api.OpenApi;
 using CreatiWall.Api.RateLimiting;
-using CreatiWall.Api.Realtime;
+using CreatiWall.Api.Routing;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -25,7 +29,7 @@ builder.AddJwt();
 builder.AddBearerAuthentication();
 builder.AddRateLimiting();
 builder.AddMqttBroker();
-builder.AddRealtime();
+builder.AddRequestLimits();
 builder.AddApiDocs();
 builder.AddMetrics();
 
@@ -42,9 +46,12 @@ try
     app.UseAuthorization();
     app.MapHealth();
     app.MapMqtt();
-    app.MapRealtime();
-    app.MapDevices();
-    app.MapLayoutUpdates();
+    var api = app.MapApi();
+    api.MapBroadcasts();
+    api.MapConnections();
+    api.MapLayoutUpdates();
+    api.MapDevices();
+    api.MapHistory();
     app.MapApiDocs();
     app.MapMetrics();
     await app.RunAsync();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Identity;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -35,14 +36,13 @@ public static class BearerAuthentication
                 };
             });
         builder.Services.AddAuthorization();
+        builder.Services.AddScoped<CurrentCaller>();
+        builder.Services.AddScoped<IClaimsTransformation, CurrentCaller.FromToken>();
         return builder;
     }
 
-    /// <summary>The validated caller of this request.</summary>
-    public static Principal Caller(this HttpContext context) =>
-        context.User.Identity is ClaimsIdentity { BootstrapContext: Principal principal }
-            ? principal
-            : throw new InvalidOperationException("The endpoint does not require authorization.");
+    /// <summary>The validated caller of this request (set once it is authenticated).</summary>
+    public static CurrentCaller Caller(this HttpContext context) => context.RequestServices.GetRequiredService<CurrentCaller>();
 
     sealed class BrokerTokenHandler(TokenValidator validator) : TokenHandler
     {
@@ -63,7 +63,7 @@ public static class BearerAuthentication
             };
             var identity = new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, "sub", "role")
             {
-                BootstrapContext = principal, // the broker's own view of the caller, read back by Caller()
+                BootstrapContext = principal, // the broker's own view of the caller, for CurrentCaller
             };
             return new TokenValidationResult { IsValid = true, ClaimsIdentity = identity, SecurityToken = new JsonWebToken(token) };
         }

@@ -1,6 +1,5 @@
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
-using CreatiWall.Api.RateLimiting;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Operations;
 using CreatiWall.Broker.Storage;
@@ -19,18 +18,17 @@ public sealed record DevicesResponse(IReadOnlyList<DeviceView> Devices);
 public static class DevicesApi
 {
     /// <summary><c>GET /api/devices</c>: every device the caller's tenant has ever had (ops of <c>*</c>: all tenants).</summary>
-    public static WebApplication MapDevices(this WebApplication app)
+    public static RouteGroupBuilder MapDevices(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/devices", ListAsync)
+        api.MapGet("/devices", ListAsync)
             .WithTags("Devices")
-            .WithSummary("The tenant's devices: status, since, reason, current layout, last acknowledged layout.")
-            .RequireCaller();
-        return app;
+            .WithSummary("The tenant's devices: status, since, reason, current layout, last acknowledged layout.");
+        return api;
     }
 
-    static async Task<Ok<ApiResponse<DevicesResponse>>> ListAsync(HttpContext http, BrokerOperations broker)
+    static async Task<Ok<ApiResponse<DevicesResponse>>> ListAsync(CurrentCaller current, BrokerOperations broker)
     {
-        var caller = http.Caller();
+        var caller = current.Principal;
         var devices = await broker.DevicesAsync(caller.IsAllTenantsOps ? null : caller.Tenant);
         // Like the status topics: everyone in the tenant sees every device, a device only itself.
         var visible = devices.Where(d => caller.Role != Role.Device || d.DeviceId == caller.Subject);

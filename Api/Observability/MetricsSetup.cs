@@ -36,7 +36,7 @@ public static class MetricsSetup
             .AddPrometheusExporter());
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AllTenantsOperators, policy => policy.RequireAssertion(context =>
-                context.Resource is HttpContext http && http.User.Identity?.IsAuthenticated == true && http.Caller().IsAllTenantsOps));
+                context.Resource is HttpContext http && http.Caller() is { IsAuthenticated: true, Principal.IsAllTenantsOps: true }));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (kestrel.ApplicationServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } port)

@@ -46,8 +46,9 @@ public static class RateLimitSetup
             limiter.AddPolicy(PerCaller, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                var (key, limit) = http.User.Identity?.IsAuthenticated == true
-                    ? ($"caller:{http.Caller().Tenant}/{http.Caller().Subject}", options.PermitLimit)
+                var caller = http.Caller();
+                var (key, limit) = caller.IsAuthenticated
+                    ? ($"caller:{caller.Principal.Tenant}/{caller.Principal.Subject}", options.PermitLimit)
                     : ($"address:{http.Connection.RemoteIpAddress}", options.UnauthenticatedPermitLimit);
                 return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
                 {

@@ -8,15 +8,43 @@ using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace CreatiWall.Api.Realtime;
+namespace CreatiWall.Api.Connections;
 
-public static class ConnectionEndpoints
+public sealed record ConnectRequest(string? DeviceId = null, string[]? Channels = null);
+
+public sealed record MqttEndpoints(string WebSocketUrl, string TcpHost, int? TcpPort, string Username, IReadOnlyList<string> Topics);
+
+public sealed record ConnectResponse(string ConnectionId, IReadOnlyList<string> Channels, MqttEndpoints Mqtt);
+
+public sealed record DisconnectRequest(string ConnectionId, string? DeviceId = null);
+
+public sealed record DisconnectResponse(string ConnectionId, bool Disconnected);
+
+public sealed record ChannelCount(string Channel, int Subscribers);
+
+public sealed record DeviceCounts(int Online, int Offline);
+
+public sealed record ConnectedUser(string UserId, int Connections);
+
+public sealed record StatusResponse(int TotalConnections, IReadOnlyList<ChannelCount> Channels, DeviceCounts Devices, IReadOnlyList<ConnectedUser> Users);
+
+/// <summary>MQTT connections seen from REST: how to connect, ending one, the live status.</summary>
+public static class ConnectionsApi
 {
-    /// <summary>Checks the requested device and channels and says how to connect: URLs, username, client id, topics.</summary>
-    public static Results<Ok<ApiResponse<ConnectResponse>>, JsonHttpResult<ApiError>> ConnectAsync(
-        ConnectRequest request, HttpContext http, IOptions<MqttOptions> mqtt)
+    public static RouteGroupBuilder MapConnections(this RouteGroupBuilder api)
     {
-        var caller = http.Caller();
+        api.MapPost("/websocket/connect", Connect).WithTags("Realtime").WithSummary("What a client needs to connect over MQTT.");
+        api.MapPost("/websocket/disconnect", DisconnectAsync).WithTags("Realtime").WithSummary("End a live MQTT connection (MQTT 5: DISCONNECT 0x98).");
+        api.MapGet("/websocket/status", StatusAsync).WithTags("Realtime")
+            .WithSummary("Live connections, subscribers per channel, devices online and offline.");
+        return api;
+    }
+
+    /// <summary>Checks the requested device and channels and says how to connect: URLs, username, client id, topics.</summary>
+    static Results<Ok<ApiResponse<ConnectResponse>>, JsonHttpResult<ApiError>> Connect(
+        ConnectRequest request, CurrentCaller current, HttpContext http, IOptions<MqttOptions> mqtt)
+    {
+        var caller = current.Principal;
         var device = request.DeviceId ?? caller.ActingDevice;
         if (device is not null)
         {
@@ -71,15 +99,15 @@ public static class ConnectionEndpoints
     }
 
     /// <summary>Ends a live connection: one's own, or (admins) any of the tenant's. Other tenants' look absent.</summary>
-    public static async Task<Results<Ok<ApiResponse<DisconnectResponse>>, JsonHttpResult<ApiError>>> DisconnectAsync(
-        DisconnectRequest request, HttpContext http, BrokerOperations broker)
+    static async Task<Results<Ok<ApiResponse<DisconnectResponse>>, JsonHttpResult<ApiError>>> DisconnectAsync(
+        DisconnectRequest request, CurrentCaller current, BrokerOperations broker)
     {
         if (string.IsNullOrEmpty(request.ConnectionId) || request.ConnectionId.Length > 256)
         {
             return Reply.BadRequest("connectionId", "must be the MQTT client id of a live connection");
         }
 
-        return await broker.KickAsync(http.Caller(), request.ConnectionId, request.DeviceId) switch
+        return await broker.KickAsync(current.Principal, request.ConnectionId, request.DeviceId) switch
         {
             KickOutcome.Ended => Reply.Ok(new DisconnectResponse(request.ConnectionId, true)),
             KickOutcome.Forbidden => Reply.Forbidden("you may end only your own connections"),
@@ -100,5 +128,17 @@ public static class ConnectionEndpoints
         }
 
         return channels;
+    }
+
+    /// <summary>Live figures of the caller's tenant (all tenants for ops of <c>*</c>), with the users connected.</summary>
+    static async Task<Ok<ApiResponse<StatusResponse>>> StatusAsync(CurrentCaller current, BrokerOperations broker)
+    {
+        var caller = current.Principal;
+        var status = await broker.StatusAsync(caller.IsAllTenantsOps ? null : caller.Tenant);
+        return Reply.Ok(new StatusResponse(
+            status.Connections,
+            status.Channels.Select(c => new ChannelCount(c.Channel, c.Subscribers)).ToList(),
+            new DeviceCounts(status.DevicesOnline, status.DevicesOffline),
+            status.Users.Select(u => new ConnectedUser(u.UserId, u.Connections)).ToList()));
     }
 }

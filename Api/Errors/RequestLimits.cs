@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace CreatiWall.Api.Realtime;
+namespace CreatiWall.Api.Errors;
 
 /// <summary>Configuration section <c>Api</c>.</summary>
 public sealed class ApiOptions
@@ -13,10 +13,10 @@ public sealed class ApiOptions
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 }
 
-public static class RealtimeSetup
+public static class RequestLimits
 {
-    /// <summary>The request limits of the REST routes.</summary>
-    public static WebApplicationBuilder AddRealtime(this WebApplicationBuilder builder)
+    /// <summary>The request limits of the REST routes: larger bodies get 413.</summary>
+    public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiOptions>()
             .Bind(builder.Configuration.GetSection(ApiOptions.Section))

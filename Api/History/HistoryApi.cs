@@ -6,22 +6,31 @@ using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CreatiWall.Api.Realtime;
+namespace CreatiWall.Api.History;
 
 public sealed record HistoryResponse(string Channel, long Since, IReadOnlyList<JsonElement> Messages);
 
-public static class HistoryEndpoint
+/// <summary>Catching up after a disconnect: the kept envelopes of a channel.</summary>
+public static class HistoryApi
 {
     public const int MaxMessages = 1000;
+
+    public static RouteGroupBuilder MapHistory(this RouteGroupBuilder api)
+    {
+        api.MapGet("/websocket/history", ReadAsync).WithTags("Realtime")
+            .WithSummary("Envelopes of a channel after a seq, to catch up after a disconnect.")
+            .WithMetadata(Routing.ApiGroup.Failure(StatusCodes.Status410Gone));
+        return api;
+    }
 
     /// <summary>
     /// The kept envelopes of a channel with <c>seq</c> greater than <c>since</c>, oldest first; 410 when messages after
     /// <c>since</c> were already dropped (the client then refetches state instead of replaying).
     /// </summary>
-    public static async Task<Results<Ok<ApiResponse<HistoryResponse>>, JsonHttpResult<ApiError>>> HandleAsync(
-        string? channel, string? since, HttpContext http, BrokerOperations broker)
+    static async Task<Results<Ok<ApiResponse<HistoryResponse>>, JsonHttpResult<ApiError>>> ReadAsync(
+        string? channel, string? since, CurrentCaller current, BrokerOperations broker)
     {
-        var caller = http.Caller();
+        var caller = current.Principal;
         if (string.IsNullOrEmpty(channel))
         {
             return Reply.BadRequest("channel", "is required, e.g. tenant:t1, user:alice, content:t1 or a channel name");
