@@ -42,12 +42,6 @@ public sealed partial record AgentOptions(
     static readonly string[] Flags =
         ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
 
-    /// <summary>The contract's id rule, as it reads.</summary>
-    const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")] // IdPattern; \z, as a .NET "$" also matches before a final newline
-    private static partial Regex Id();
-
     public static bool TryParse(string[] args, out AgentOptions options, out string error)
     {
         options = null!;
@@ -112,9 +106,9 @@ public sealed partial record AgentOptions(
         }
 
         var device = v.GetValueOrDefault("device") ?? token.Claim("sub");
-        if (device is null || !Id().IsMatch(device))
+        if (!Ids.IsValid(device))
         {
-            return $"--device: {JsonSerializer.Serialize(device)} is not a device id ({IdPattern})";
+            return $"--device: {JsonSerializer.Serialize(device)} is not a device id ({Ids.Pattern})";
         }
 
         if (!v.TryGetValue("state-dir", out var stateDir))

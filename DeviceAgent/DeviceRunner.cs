@@ -18,7 +18,6 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
     IMqttClient? _client;
     string _tenant = "";
 
-    string Topic(string tail = "") => $"cw/{_tenant}/devices/{device}{tail}";
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -95,11 +94,11 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
     {
         var will = JsonSerializer.Serialize(new
         {
-            type = "device_status",
-            channel = $"device:{device}",
-            data = new { deviceId = device, status = "offline", reason = "network-error" },
-            sender = new { userId = (string?)null, deviceId = device },
-        });
+            type = MessageTypes.DeviceStatus,
+            channel = Channels.Device(device),
+            data = new { deviceId = device, status = PresenceStatus.Offline, reason = PresenceStatus.NetworkError },
+            sender = new Sender(null, device),
+        }, Envelope.Json);
         return url.Apply(new MqttClientOptionsBuilder())
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(device) // the broker keeps a client-id space per tenant
@@ -107,7 +106,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(7 * 24 * 3600)
-            .WithWillTopic(Topic("/status"))
+            .WithWillTopic(Topics.DeviceStatus(_tenant, device))
             .WithWillPayload(will)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTimeout(TimeSpan.FromSeconds(10))
@@ -116,10 +115,10 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
 
     /// <summary>Always subscribes again: a resumed session may be gone after a broker restart.</summary>
     Task SubscribeAsync(IMqttClient client, CancellationToken stop) => client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-        .WithTopicFilter(Topic("/layout"), MqttQualityOfServiceLevel.AtLeastOnce)
-        .WithTopicFilter(Topic(), MqttQualityOfServiceLevel.AtLeastOnce)
-        .WithTopicFilter($"cw/{_tenant}/broadcast", MqttQualityOfServiceLevel.AtLeastOnce)
-        .WithTopicFilter($"cw/{_tenant}/content", MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter(Topics.DeviceLayout(_tenant, device), MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter(Topics.Device(_tenant, device), MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter(Topics.Broadcast(_tenant), MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithTopicFilter(Topics.Content(_tenant), MqttQualityOfServiceLevel.AtLeastOnce)
         .Build(), stop);
 
     async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -137,7 +136,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         }
 
         var type = envelope.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
-        if (e.ApplicationMessage.Topic == Topic("/layout") && type == "layout_update")
+        if (e.ApplicationMessage.Topic == Topics.DeviceLayout(_tenant, device) && type == MessageTypes.LayoutUpdate)
         {
             await ApplyLayoutAsync(envelope, payload);
             return;
@@ -164,7 +163,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         if (seq > _layout.Seq)
         {
             _layout.Write(payload, seq);
-            error = await _hook.RunAsync("layout_update", _layout.Path, Encoding.UTF8.GetString(payload));
+            error = await _hook.RunAsync(MessageTypes.LayoutUpdate, _layout.Path, Encoding.UTF8.GetString(payload));
             logger.LogInformation("{Device} applied layout {LayoutId} (seq {Seq}){Error}", device, layoutId, seq, error is null ? "" : ": " + error);
         }
         else
@@ -181,15 +180,15 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
     {
         var ack = JsonSerializer.Serialize(new
         {
-            id = Guid.NewGuid().ToString("N"),
-            type = "layout_ack",
-            channel = $"device:{device}",
-            data = new { messageId, layoutId, status = error is null ? "applied" : "failed", error },
-            sender = new { userId = (string?)null, deviceId = device },
+            id = Envelope.NewId(),
+            type = MessageTypes.LayoutAck,
+            channel = Channels.Device(device),
+            data = new { messageId, layoutId, status = error is null ? LayoutAckStatus.Applied : LayoutAckStatus.Failed, error },
+            sender = new Sender(null, device),
             timestamp = DateTimeOffset.UtcNow,
-        });
+        }, Envelope.Json);
         return _client!.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(Topic("/ack"))
+            .WithTopic(Topics.DeviceAck(_tenant, device))
             .WithPayload(ack)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());

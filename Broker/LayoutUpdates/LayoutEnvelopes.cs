@@ -63,7 +63,7 @@ internal static class LayoutEnvelopes
             using var json = JsonDocument.ParseValue(ref reader);
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object ||
-                !root.TryGetProperty("type", out var type) || type.ValueEquals("layout_ack") is false ||
+                !root.TryGetProperty("type", out var type) || type.ValueEquals(MessageTypes.LayoutAck) is false ||
                 !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
             {
                 return false;
@@ -73,7 +73,7 @@ internal static class LayoutEnvelopes
             layoutId = String(data, "layoutId");
             status = String(data, "status");
             error = String(data, "error");
-            return status is "applied" or "failed";
+            return status is LayoutAckStatus.Applied or LayoutAckStatus.Failed;
         }
         catch (JsonException)
         {

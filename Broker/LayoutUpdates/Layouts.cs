@@ -92,7 +92,7 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
     {
         if (LayoutEnvelopes.ReadAck(payload) is { } ack)
         {
-            _traffic.Writer.TryWrite((tenant, device, ack.Status == "applied" ? LayoutState.Applied : LayoutState.Failed, ack.MessageId, ack));
+            _traffic.Writer.TryWrite((tenant, device, ack.Status == LayoutAckStatus.Applied ? LayoutState.Applied : LayoutState.Failed, ack.MessageId, ack));
         }
     }
 

@@ -35,11 +35,11 @@ internal static class EndReasons
 
     public static string ToContract(this EndReason reason) => reason switch
     {
-        EndReason.Clean => "clean",
-        EndReason.KeepaliveTimeout => "keepalive-timeout",
-        EndReason.TakenOver => "taken-over",
-        EndReason.TokenExpired => "token-expired",
-        EndReason.Kicked => "kicked",
-        _ => "network-error",
+        EndReason.Clean => PresenceStatus.Clean,
+        EndReason.KeepaliveTimeout => PresenceStatus.KeepaliveTimeout,
+        EndReason.TakenOver => PresenceStatus.TakenOver,
+        EndReason.TokenExpired => PresenceStatus.TokenExpired,
+        EndReason.Kicked => PresenceStatus.Kicked,
+        _ => PresenceStatus.NetworkError,
     };
 }

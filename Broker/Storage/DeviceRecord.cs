@@ -12,6 +12,6 @@ public sealed record DeviceRecord(
     string? AckedLayoutId,
     string? AckedLayoutStatus)
 {
-    public const string Online = "online";
-    public const string Offline = "offline";
+    public const string Online = PresenceStatus.Online;
+    public const string Offline = PresenceStatus.Offline;
 }

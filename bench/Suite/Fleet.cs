@@ -48,17 +48,17 @@ public sealed class Fleet(BrokerUnderTest broker, int size) : IAsyncDisposable
     {
         var c = _credentials[i];
         var device = BrokerUnderTest.DeviceId(i);
-        var prefix = $"cw/{BrokerUnderTest.Tenant}/devices/{device}";
+        var tenant = BrokerUnderTest.Tenant;
         var start = Stopwatch.GetTimestamp();
         var client = await LeanClient.OpenAsync(broker.Tcp, 512);
         client.OnPublish = (topic, payload, qos) => OnMessage?.Invoke(topic, payload, qos);
-        var will = new MqttWire.Will(prefix + "/status", Encoding.UTF8.GetBytes("""{"status":"offline"}"""), 1, false);
+        var will = new MqttWire.Will(Topics.DeviceStatus(tenant, device), Encoding.UTF8.GetBytes("""{"status":"offline"}"""), 1, false);
         await Throughput.Expect(client.ConnectAsync(c.ClientId, c.User, c.Password, keepAlive: 60, clean: true, will));
         var connectMs = LeanClient.MicrosSince(start) / 1000;
-        List<string> filters = [prefix + "/layout", prefix, $"cw/{BrokerUnderTest.Tenant}/broadcast"];
+        List<string> filters = [Topics.DeviceLayout(tenant, device), Topics.Device(tenant, device), Topics.Broadcast(tenant)];
         if (i < FanOutSmall)
         {
-            filters.Add($"cw/{BrokerUnderTest.Tenant}/channels/{FanOutChannel}");
+            filters.Add(Topics.Channel(tenant, FanOutChannel));
         }
 
         await client.SubscribeAsync(filters, 1);

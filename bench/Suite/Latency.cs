@@ -19,7 +19,7 @@ public static class Latency
     {
         var warmup = rate * 2;
         var total = warmup + samples;
-        var topic = $"cw/{BrokerUnderTest.Tenant}/channels/latency";
+        var topic = Topics.Channel(BrokerUnderTest.Tenant, "latency");
         var topicBytes = Encoding.UTF8.GetBytes(topic);
         var latencies = new List<double>(total);
         var arrivals = new List<long>(total);

@@ -95,8 +95,8 @@ public static class SuiteRunner
 
         if (!skip.Contains("fanout"))
         {
-            await FanOut.RunAsync(broker, fleet, r, "fanout.small", $"cw/{BrokerUnderTest.Tenant}/channels/{Fleet.FanOutChannel}", Math.Min(Fleet.FanOutSmall, fleetSize));
-            await FanOut.RunAsync(broker, fleet, r, "fanout.all", $"cw/{BrokerUnderTest.Tenant}/broadcast", fleetSize);
+            await FanOut.RunAsync(broker, fleet, r, "fanout.small", Topics.Channel(BrokerUnderTest.Tenant, Fleet.FanOutChannel), Math.Min(Fleet.FanOutSmall, fleetSize));
+            await FanOut.RunAsync(broker, fleet, r, "fanout.all", Topics.Broadcast(BrokerUnderTest.Tenant), fleetSize);
         }
 
         if (broker is OursBroker ours && !skip.Contains("fleetpush"))

@@ -18,7 +18,7 @@ public static class Throughput
         int inFlight = 64, int publishers = 1, int subscribers = 1, TimeSpan? duration = null)
     {
         var length = duration ?? TimeSpan.FromSeconds(4);
-        var topic = $"cw/{BrokerUnderTest.Tenant}/channels/throughput";
+        var topic = Topics.Channel(BrokerUnderTest.Tenant, "throughput");
         var topicBytes = Encoding.UTF8.GetBytes(topic);
         var payload = new byte[100];
         var endToEnd = new Window((long)EndToEndWindow * subscribers * publishers);

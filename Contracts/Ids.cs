@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 
-namespace CreatiWall.Broker.Identity;
+namespace CreatiWall.Contracts;
 
 /// <summary>The contract's id rule for tenants, users, devices and channel names.</summary>
 public static class Ids

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace CreatiWall.Broker.Messages;
+namespace CreatiWall.Contracts;
 
 /// <summary>Who caused a message, as the server read it from the caller's token.</summary>
 public sealed record Sender(
@@ -34,4 +34,26 @@ public static class MessageTypes
     public const string ContentSync = "content_sync";
     public const string Notification = "notification";
     public const string DeviceStatus = "device_status";
+    public const string LayoutAck = "layout_ack";
+}
+
+/// <summary>The presence envelope's <c>status</c> and <c>reason</c> values.</summary>
+public static class PresenceStatus
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+
+    public const string Clean = "clean";
+    public const string KeepaliveTimeout = "keepalive-timeout";
+    public const string NetworkError = "network-error";
+    public const string TakenOver = "taken-over";
+    public const string TokenExpired = "token-expired";
+    public const string Kicked = "kicked";
+}
+
+/// <summary>The <c>layout_ack</c> envelope's <c>status</c> values.</summary>
+public static class LayoutAckStatus
+{
+    public const string Applied = "applied";
+    public const string Failed = "failed";
 }

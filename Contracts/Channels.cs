@@ -1,7 +1,4 @@
-using CreatiWall.Broker.Access;
-using CreatiWall.Broker.Identity;
-
-namespace CreatiWall.Broker.Messages;
+namespace CreatiWall.Contracts;
 
 /// <summary>
 /// The seed's channel names and their topics: <c>tenant:t</c> → <c>cw/t/broadcast</c>, <c>user:u</c> →

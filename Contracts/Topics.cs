@@ -1,4 +1,4 @@
-namespace CreatiWall.Broker.Access;
+namespace CreatiWall.Contracts;
 
 /// <summary>Builds the contract's topic names for tenant <c>t</c>.</summary>
 public static class Topics
