@@ -9,8 +9,8 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 
 /// <summary>
 /// Delivers published messages to the sessions whose subscriptions match, found through a <see cref="SubscriptionTree{T}"/>
-/// instead of MQTTnet's check of every subscribed session on every publish (which makes a broker with 10,000 idle
-/// screens about 50 times slower). MQTT's rules are kept: the highest granted QoS of overlapping subscriptions, no-local,
+/// instead of MQTTnet's check of every subscribed session on every publish (its cost grows with the fleet: see
+/// BENCHMARKS.md, idle fleet). MQTT's rules are kept: the highest granted QoS of overlapping subscriptions, no-local,
 /// retain-as-published and subscription identifiers; QoS 1/2 packet identifiers are assigned by the session's queue.
 /// </summary>
 internal sealed class MessageRouter
