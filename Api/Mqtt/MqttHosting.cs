@@ -25,6 +25,14 @@ public static class MqttHosting
             .Validate(o => o.HistoryMaxAgeHours is >= 1 and <= 24 * 365, "Storage:HistoryMaxAgeHours must be between 1 and 8760.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IBrokerStore, SqliteStore>();
+        // Each data area's interface is the same instance: consumers may ask for the small one they use.
+        builder.Services.AddSingleton<ISequenceStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<IDeviceStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<IRetainedStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<ILayoutDeliveryStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<IStoreDurability>(sp => sp.GetRequiredService<IBrokerStore>());
+        builder.Services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<IBrokerStore>());
         builder.Services.AddSingleton<ServerPublisher>();
         builder.Services.AddSingleton<MessageRouter>();
         builder.Services.AddSingleton<RetainedMessages>();
