@@ -42,6 +42,14 @@ public static class BrokerServices
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<IBrokerStore, SqliteStore>();
+        // Each data area's interface is the same instance: consumers ask for the small one they use.
+        services.AddSingleton<ISequenceStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IDeviceStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IRetainedStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<ILayoutDeliveryStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IStoreDurability>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<IBrokerStore>());
 
         services.AddSingleton<TrafficCounters>();
         services.AddSingleton<MqttCounters>();
@@ -65,7 +73,8 @@ public static class BrokerServices
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IConnectionObserver>(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddSingleton(sp => new Layouts(
-            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IBrokerStore>(), sp.GetRequiredService<ILogger<Layouts>>()));
+            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<ISequenceStore>(), sp.GetRequiredService<IDeviceStore>(),
+            sp.GetRequiredService<ILayoutDeliveryStore>(), sp.GetRequiredService<IStoreDurability>(), sp.GetRequiredService<ILogger<Layouts>>()));
         services.AddSingleton<IDeviceTrafficObserver>(sp => sp.GetRequiredService<Layouts>());
 
         services.AddSingleton<FleetGauges>();
@@ -73,7 +82,8 @@ public static class BrokerServices
         services.AddHostedService<SysTopicsService>();
         services.AddSingleton(sp => new BrokerOperations(
             sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MessageRouter>(), sp.GetRequiredService<MqttEventAdapter>(),
-            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IBrokerStore>(), sp.GetRequiredService<BrokerLifecycle>()));
+            sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IHistoryStore>(),
+            sp.GetRequiredService<IStoreHealth>(), sp.GetRequiredService<BrokerLifecycle>()));
         return services;
     }
 }

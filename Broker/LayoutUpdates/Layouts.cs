@@ -25,15 +25,19 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
     public const int MaxDevices = 10_000;
 
     readonly ServerPublisher _publisher;
-    readonly IBrokerStore _store;
+    readonly ISequenceStore _sequences;
+    readonly IDeviceStore _devices;
+    readonly ILayoutDeliveryStore _deliveries;
+    readonly IStoreDurability _durability;
     readonly ILogger<Layouts> _logger;
     readonly Channel<(string Tenant, string Device, LayoutState State, string? MessageId, LayoutAck? Ack)> _traffic =
         Channel.CreateUnbounded<(string, string, LayoutState, string?, LayoutAck?)>(new UnboundedChannelOptions { SingleReader = true });
     readonly Task _recording;
 
-    internal Layouts(ServerPublisher publisher, IBrokerStore store, ILogger<Layouts> logger)
+    internal Layouts(ServerPublisher publisher, ISequenceStore sequences, IDeviceStore devices, ILayoutDeliveryStore deliveries,
+        IStoreDurability durability, ILogger<Layouts> logger)
     {
-        (_publisher, _store, _logger) = (publisher, store, logger);
+        (_publisher, _sequences, _devices, _deliveries, _durability, _logger) = (publisher, sequences, devices, deliveries, durability, logger);
         _recording = Task.Run(RecordTrafficAsync);
     }
 
@@ -50,7 +54,7 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
     public async Task<LayoutUpdateResult> UpdateAsync(Principal caller, string layoutId, JsonObject? layoutData, IReadOnlyList<string>? deviceIds)
     {
         var messageId = Envelope.NewId();
-        var targets = (deviceIds ?? (await _store.ListDevicesAsync(caller.Tenant)).Select(d => d.DeviceId).Where(d => MayUpdate(caller, d)).ToList())
+        var targets = (deviceIds ?? (await _devices.ListDevicesAsync(caller.Tenant)).Select(d => d.DeviceId).Where(d => MayUpdate(caller, d)).ToList())
             .Distinct(StringComparer.Ordinal).ToList();
         if (targets.Count == 0)
         {
@@ -59,26 +63,26 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
 
         var tenant = caller.Tenant;
         var data = new JsonObject { ["layoutId"] = layoutId, ["layoutData"] = layoutData?.DeepClone() ?? new JsonObject() };
-        var firstSeq = await _store.NextSeqsAsync(tenant, targets.Count);
+        var firstSeq = await _sequences.NextSeqsAsync(tenant, targets.Count);
         var envelopes = targets
             .Select((device, i) => (Device: device, Envelope: _publisher.Create(Channels.Device(device), MessageTypes.LayoutUpdate, data.DeepClone(), caller.AsSender(), firstSeq + i, messageId)))
             .ToList();
 
         // Tracked as pending before anything is sent, so a fast device's PUBACK or ack always finds its row.
-        await _store.AddLayoutDeliveriesAsync(tenant, messageId, layoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
+        await _deliveries.AddLayoutDeliveriesAsync(tenant, messageId, layoutId, envelopes.Select(e => (e.Device, e.Envelope.Seq)).ToList());
         foreach (var (device, envelope) in envelopes)
         {
             await _publisher.PublishAsync(tenant, Topics.DeviceLayout(tenant, device), envelope, retain: true);
         }
 
         // Each device's retained layout (queued as it was published) and its record are committed before this returns.
-        await _store.SetCurrentLayoutAsync(tenant, targets, layoutId, messageId);
-        await _store.FlushAsync();
+        await _devices.SetCurrentLayoutAsync(tenant, targets, layoutId, messageId);
+        await _durability.FlushAsync();
         return new LayoutUpdateResult(messageId, targets);
     }
 
     /// <summary>Where an update stands on each of its devices; empty when the tenant has no such update.</summary>
-    public Task<IReadOnlyList<LayoutDelivery>> DeliveriesAsync(string tenant, string messageId) => _store.GetLayoutDeliveriesAsync(tenant, messageId);
+    public Task<IReadOnlyList<LayoutDelivery>> DeliveriesAsync(string tenant, string messageId) => _deliveries.GetLayoutDeliveriesAsync(tenant, messageId);
 
     public void LayoutDelivered(string tenant, string device, ReadOnlySequence<byte> payload)
     {
@@ -105,12 +109,12 @@ public sealed partial class Layouts : IDeviceTrafficObserver, IAsyncDisposable
             {
                 if (ack is not null)
                 {
-                    await _store.UpdateDeviceAsync(tenant, device, d => d with { AckedLayoutId = ack.LayoutId, AckedLayoutStatus = ack.Status });
+                    await _devices.UpdateDeviceAsync(tenant, device, d => d with { AckedLayoutId = ack.LayoutId, AckedLayoutStatus = ack.Status });
                 }
 
                 if (messageId is not null)
                 {
-                    await _store.AdvanceLayoutDeliveryAsync(tenant, messageId, device, state, ack?.Error);
+                    await _deliveries.AdvanceLayoutDeliveryAsync(tenant, messageId, device, state, ack?.Error);
                 }
             }
             catch (Exception e)

@@ -15,6 +15,9 @@ public sealed record ConnectedUser(string UserId, int Connections);
 /// <summary>Live figures of one tenant (or all): connections, subscribers per channel, devices, people connected.</summary>
 public sealed record LiveStatus(int Connections, IReadOnlyList<ChannelSubscribers> Channels, int DevicesOnline, int DevicesOffline, IReadOnlyList<ConnectedUser> Users);
 
+/// <summary><paramref name="Status"/> is shown to whoever asks (<c>/readyz</c>); <paramref name="Problem"/> is for the log.</summary>
+public sealed record Readiness(bool Ready, string Status, string? Problem);
+
 public enum KickOutcome
 {
     Ended,
@@ -33,12 +36,16 @@ public sealed class BrokerOperations
     readonly MessageRouter router;
     readonly MqttEventAdapter rules;
     readonly ServerPublisher publisher;
-    readonly IBrokerStore store;
+    readonly IDeviceStore devices;
+    readonly IHistoryStore history;
+    readonly IStoreHealth health;
     readonly BrokerLifecycle lifecycle;
 
     internal BrokerOperations(
-        ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher, IBrokerStore store, BrokerLifecycle lifecycle) =>
-        (this.registry, this.router, this.rules, this.publisher, this.store, this.lifecycle) = (registry, router, rules, publisher, store, lifecycle);
+        ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher,
+        IDeviceStore devices, IHistoryStore history, IStoreHealth health, BrokerLifecycle lifecycle) =>
+        (this.registry, this.router, this.rules, this.publisher, this.devices, this.history, this.health, this.lifecycle) =
+        (registry, router, rules, publisher, devices, history, health, lifecycle);
 
     /// <summary>Live figures of <paramref name="tenant"/>; null: every tenant.</summary>
     public async Task<LiveStatus> StatusAsync(string? tenant)
@@ -59,9 +66,9 @@ public sealed class BrokerOperations
             .OrderBy(u => u.UserId, StringComparer.Ordinal)
             .ToList();
 
-        var devices = await store.ListDevicesAsync(tenant);
-        var online = devices.Count(d => d.Status == DeviceRecord.Online);
-        return new LiveStatus(live.Count, channels, online, devices.Count - online, users);
+        var known = await devices.ListDevicesAsync(tenant);
+        var online = known.Count(d => d.Status == DeviceRecord.Online);
+        return new LiveStatus(live.Count, channels, online, known.Count - online, users);
     }
 
     /// <summary>
@@ -90,19 +97,19 @@ public sealed class BrokerOperations
         publisher.PublishAsync(tenant, topic, channel, type, data, sender);
 
     /// <summary>Every device <paramref name="tenant"/> has had (null: all tenants).</summary>
-    public ValueTask<IReadOnlyList<DeviceRecord>> DevicesAsync(string? tenant) => store.ListDevicesAsync(tenant);
+    public ValueTask<IReadOnlyList<DeviceRecord>> DevicesAsync(string? tenant) => devices.ListDevicesAsync(tenant);
 
-    public Task<HistoryPage> HistoryAsync(string tenant, string topic, long since, int limit) => store.ReadHistoryAsync(tenant, topic, since, limit);
+    public Task<HistoryPage> HistoryAsync(string tenant, string topic, long since, int limit) => history.ReadHistoryAsync(tenant, topic, since, limit);
 
-    /// <summary>The MQTT server accepts connections and the store answers (throws when it cannot).</summary>
-    public async Task<bool> IsReadyAsync()
+    /// <summary>Whether the MQTT server accepts connections and the store passes its health ping; the problem, if any, for the log.</summary>
+    public async Task<Readiness> ReadinessAsync(CancellationToken cancellationToken)
     {
         if (!lifecycle.IsStarted)
         {
-            return false;
+            return new Readiness(false, "starting", null);
         }
 
-        await store.ListDevicesAsync("readyz");
-        return true;
+        var ping = await health.PingAsync(cancellationToken);
+        return ping.Healthy ? new Readiness(true, "ready", null) : new Readiness(false, "storage unavailable", "the store failed its health ping: " + ping.Problem);
     }
 }

@@ -12,7 +12,7 @@ namespace CreatiWall.Broker.Presence;
 /// Each device's online/offline status: the retained <c>cw/t/devices/d/status</c> envelope and the stored record.
 /// Only the device's newest connection writes it, so an old connection's end never overwrites a newer online.
 /// </summary>
-internal sealed class PresenceTracker(ServerPublisher publisher, IBrokerStore store, TimeProvider time) : IConnectionObserver
+internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore store, TimeProvider time) : IConnectionObserver
 {
     readonly ConcurrentDictionary<(string Tenant, string Device), MqttConnection> _current = new();
 

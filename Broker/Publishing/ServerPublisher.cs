@@ -10,7 +10,7 @@ using MQTTnet.Server;
 namespace CreatiWall.Broker.Publishing;
 
 /// <summary>Publishes envelopes as the server, straight into the broker (no loopback client).</summary>
-internal sealed class ServerPublisher(MqttServerHandle server, IBrokerStore store, BrokerLifecycle lifecycle, TimeProvider time)
+internal sealed class ServerPublisher(MqttServerHandle server, ISequenceStore sequences, IHistoryStore history, BrokerLifecycle lifecycle, TimeProvider time)
 {
     public async Task<Envelope> PublishAsync(
         string tenant,
@@ -30,9 +30,9 @@ internal sealed class ServerPublisher(MqttServerHandle server, IBrokerStore stor
 
     /// <summary>An envelope with its <c>seq</c> taken, not yet published.</summary>
     public async Task<Envelope> CreateAsync(string tenant, string channel, string type, JsonNode? data, Sender sender, string? id = null) =>
-        Create(channel, type, data, sender, await store.NextSeqAsync(tenant), id);
+        Create(channel, type, data, sender, await sequences.NextSeqAsync(tenant), id);
 
-    /// <summary>An envelope with a <c>seq</c> taken beforehand (<see cref="IBrokerStore.NextSeqsAsync"/>).</summary>
+    /// <summary>An envelope with a <c>seq</c> taken beforehand (<see cref="ISequenceStore.NextSeqsAsync"/>).</summary>
     public Envelope Create(string channel, string type, JsonNode? data, Sender sender, long seq, string? id = null) =>
         new(id ?? Envelope.NewId(), type, channel, data, sender, time.GetUtcNow(), seq);
 
@@ -45,7 +45,7 @@ internal sealed class ServerPublisher(MqttServerHandle server, IBrokerStore stor
         var payload = envelope.ToUtf8();
         if (IsHistoryTopic(topic))
         {
-            await store.AppendHistoryAsync(tenant, topic, envelope.Seq, envelope.Timestamp, payload);
+            await history.AppendHistoryAsync(tenant, topic, envelope.Seq, envelope.Timestamp, payload);
         }
 
         await InjectAsync(topic, payload, qos, retain);

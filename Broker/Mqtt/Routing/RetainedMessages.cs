@@ -11,7 +11,7 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 /// in MQTTnet, whose SUBSCRIBE handling copies its whole retained list and matches every filter against every entry
 /// (with a retained status per screen, that made each screen's connect cost grow with the fleet).
 /// </summary>
-internal sealed partial class RetainedMessages(IBrokerStore store, ILogger<RetainedMessages> logger)
+internal sealed partial class RetainedMessages(IRetainedStore store, ILogger<RetainedMessages> logger)
 {
     readonly ConcurrentDictionary<string, MqttApplicationMessage> _byTopic = new(StringComparer.Ordinal);
 

@@ -1,0 +1,69 @@
+namespace CreatiWall.Broker.Storage.Sqlite;
+
+/// <summary>The <c>devices</c> table: changes through the write queue, lists from a read connection.</summary>
+internal sealed class SqliteDevices(SqliteDatabase database, TimeProvider time) : IDeviceStore
+{
+    const string Columns = "SELECT tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status FROM devices ";
+
+    public Task SetStatusAsync(string tenant, string deviceId, string status, DateTimeOffset since, string? reason) => database.Writes.RunAsync(db =>
+    {
+        db.Execute("""
+            INSERT INTO devices (tenant, device_id, status, since, reason) VALUES ($t, $d, $status, $since, $reason)
+            ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason
+            """,
+            ("$t", tenant), ("$d", deviceId), ("$status", status), ("$since", since.ToString("O")), ("$reason", reason));
+        return 0;
+    });
+
+    public Task SetCurrentLayoutAsync(string tenant, IReadOnlyList<string> deviceIds, string layoutId, string messageId) => database.Writes.RunAsync(db =>
+    {
+        var since = time.GetUtcNow().ToString("O");
+        foreach (var deviceId in deviceIds)
+        {
+            db.Execute("""
+                INSERT INTO devices (tenant, device_id, status, since, current_layout_id, current_message_id)
+                VALUES ($t, $d, $offline, $since, $layout, $message)
+                ON CONFLICT (tenant, device_id) DO UPDATE SET current_layout_id = $layout, current_message_id = $message
+                """,
+                ("$t", tenant), ("$d", deviceId), ("$offline", DeviceRecord.Offline), ("$since", since), ("$layout", layoutId), ("$message", messageId));
+        }
+
+        return 0;
+    });
+
+    /// <summary>Read and written by the writer, inside its transaction: no other change comes between.</summary>
+    public ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change) => new(database.Writes.RunAsync(db =>
+    {
+        var existing = Read(db, "WHERE tenant = $t AND device_id = $d", ("$t", tenant), ("$d", deviceId)).SingleOrDefault()
+            ?? new DeviceRecord(tenant, deviceId, DeviceRecord.Offline, time.GetUtcNow(), null, null, null, null, null);
+        var updated = change(existing);
+        db.Execute("""
+            INSERT INTO devices (tenant, device_id, status, since, reason, current_layout_id, current_message_id, acked_layout_id, acked_status)
+            VALUES ($t, $d, $status, $since, $reason, $layout, $message, $acked, $ackStatus)
+            ON CONFLICT (tenant, device_id) DO UPDATE SET status = $status, since = $since, reason = $reason,
+                current_layout_id = $layout, current_message_id = $message, acked_layout_id = $acked, acked_status = $ackStatus
+            """,
+            ("$t", tenant), ("$d", deviceId), ("$status", updated.Status), ("$since", updated.Since.ToString("O")), ("$reason", updated.Reason),
+            ("$layout", updated.CurrentLayoutId), ("$message", updated.CurrentLayoutMessageId), ("$acked", updated.AckedLayoutId), ("$ackStatus", updated.AckedLayoutStatus));
+        return updated;
+    }));
+
+    public ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant) => new(database.ReadAsync<IReadOnlyList<DeviceRecord>>(db =>
+        tenant is null
+            ? Read(db, "ORDER BY tenant, device_id")
+            : Read(db, "WHERE tenant = $t ORDER BY device_id", ("$t", tenant))));
+
+    static List<DeviceRecord> Read(SqliteSession db, string where, params (string Name, object? Value)[] parameters)
+    {
+        using var reader = db.Command(Columns + where, parameters).ExecuteReader();
+        var devices = new List<DeviceRecord>();
+        while (reader.Read())
+        {
+            devices.Add(new DeviceRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3)),
+                SqliteSession.Text(reader, 4), SqliteSession.Text(reader, 5), SqliteSession.Text(reader, 6), SqliteSession.Text(reader, 7),
+                SqliteSession.Text(reader, 8)));
+        }
+
+        return devices;
+    }
+}
