@@ -13,12 +13,9 @@ using CreatiWall.Api.Realtime;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-if (TokenCommand.Find(args) is { } token)
-{
-    return TokenCommand.Run(token.HostArgs, token.CommandArgs);
-}
-
-var builder = WebApplication.CreateBuilder(args);
+// token, checktoken, checkconfig (Api/Cli): operator commands on the host's own composition; without one, serve.
+var command = Command.Find(args);
+var builder = WebApplication.CreateBuilder(command?.HostArgs ?? args);
 builder.AddLogging();
 builder.AddErrorHandling();
 builder.AddJwt();
@@ -28,6 +25,10 @@ builder.AddMqttBroker();
 builder.AddRealtime();
 builder.AddApiDocs();
 builder.AddMetrics();
+if (command is not null)
+{
+    return await command.RunAsync(builder);
+}
 
 try
 {
