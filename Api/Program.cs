@@ -17,12 +17,9 @@ using CreatiWall.Api.Routing;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-if (TokenCommand.Find(args) is { } token)
-{
-    return TokenCommand.Run(token.HostArgs, token.CommandArgs);
-}
-
-var builder = WebApplication.CreateBuilder(args);
+// token, checktoken, checkconfig (Api/Cli): operator commands on the host's own composition; without one, serve.
+var command = Command.Find(args);
+var builder = WebApplication.CreateBuilder(command?.HostArgs ?? args);
 builder.AddLogging();
 builder.AddErrorHandling();
 builder.AddJwt();
@@ -32,6 +29,10 @@ builder.AddMqttBroker();
 builder.AddRequestLimits();
 builder.AddApiDocs();
 builder.AddMetrics();
+if (command is not null)
+{
+    return await command.RunAsync(builder);
+}
 
 try
 {

@@ -1,5 +1,4 @@
 using CreatiWall.Broker.Identity;
-using CreatiWall.Api.Auth;
 using Microsoft.Extensions.Options;
 
 namespace CreatiWall.Api.Cli;
@@ -9,37 +8,12 @@ public static class TokenCommand
 {
     const string Usage = "usage: dotnet run --project Api -- token --tenant T --sub S [--role admin|user|device|ops] [--devices a,b] [--ttl SECONDS]";
 
-    /// <summary>
-    /// Finds the <c>token</c> command after any host options (<c>dotnet run</c> adds <c>--environment …</c> first).
-    /// </summary>
-    public static (string[] HostArgs, string[] CommandArgs)? Find(string[] args)
+    /// <summary>Prints a token signed with the host's configured secret (appsettings, environment, JWT_SECRET).</summary>
+    public static int Run(IConfiguration configuration, string[] args)
     {
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (args[i] == "token")
-            {
-                return (args[..i], args[(i + 1)..]);
-            }
-
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Reads the same configuration as the host (appsettings, environment, JWT_SECRET) and prints a token.</summary>
-    public static int Run(string[] hostArgs, string[] args)
-    {
-        var configuration = WebApplication.CreateBuilder(hostArgs).Configuration;
-        configuration.ApplyJwtSecretVariable();
         if (!TryParse(args, out var request, out var error))
         {
-            Console.Error.WriteLine($"error: {error}");
-            Console.Error.WriteLine(Usage);
-            return 2;
+            return Command.UsageError(error, Usage);
         }
 
         var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();

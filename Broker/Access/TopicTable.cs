@@ -8,8 +8,11 @@ namespace CreatiWall.Broker.Access;
 /// </summary>
 public static class TopicTable
 {
-    const string TenantSlot = "{tenant}";
-    const string IdSlot = "{id}";
+    /// <summary>The tenant level of a <see cref="Templates"/> entry.</summary>
+    public const string TenantSlot = "{tenant}";
+
+    /// <summary>The user, device or channel level of a <see cref="Templates"/> entry.</summary>
+    public const string IdSlot = "{id}";
 
     /// <summary>The rows a filter can reach at once: one per shape.</summary>
     public const int ShapeCount = 9;
@@ -31,6 +34,13 @@ public static class TopicTable
         new(TopicKind.Channel, ["cw", TenantSlot, "channels", IdSlot], OpenEnded: true),
         new(TopicKind.Sys, ["$SYS"], OpenEnded: true),
     ];
+
+    /// <summary>
+    /// Every shape as a template (<c>cw/{tenant}/devices/{id}/layout</c>) and whether the levels below it belong to it too
+    /// (custom channels, <c>$SYS</c>): for tools that show what a principal may do, by asking <see cref="AccessPolicy"/>.
+    /// </summary>
+    public static IReadOnlyList<(TopicKind Kind, string Template, bool OpenEnded)> Templates { get; } =
+        [.. Shapes.Select(s => (s.Kind, string.Join('/', s.Levels), s.OpenEnded))];
 
     static TopicTable()
     {

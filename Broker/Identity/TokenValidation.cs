@@ -23,9 +23,19 @@ public sealed record TokenValidation(Principal? Principal, TokenProblem Problem)
 {
     public bool IsValid => Principal is not null;
 
+    /// <summary>
+    /// The refusal in words, with its figures, for the operator's <c>checktoken</c> command: <c>expired 120 s ago</c>,
+    /// <c>issuer 'x' is not 'y'</c>, <c>sub 'a/b' is not a valid id</c>. It quotes (shortened) claim values, so it is
+    /// neither sent to clients nor logged: <see cref="Describe"/> is. Null when there is nothing to add to it.
+    /// </summary>
+    public string? Detail { get; init; }
+
     public static TokenValidation Valid(Principal principal) => new(principal, TokenProblem.None);
 
-    public static TokenValidation Refused(TokenProblem problem) => new(null, problem);
+    public static TokenValidation Refused(TokenProblem problem, string? detail = null) => new(null, problem) { Detail = detail };
+
+    /// <summary><see cref="Detail"/> when there is one, else <see cref="Describe"/>.</summary>
+    public string Explain() => Detail ?? Describe();
 
     public string Describe() => Problem switch
     {

@@ -60,15 +60,22 @@ public sealed class TokenValidator
             return TokenValidation.Refused(TokenProblem.Missing);
         }
 
-        if (token.Length > MaxTokenBytes || !_handler.CanReadToken(token))
+        if (token.Length > MaxTokenBytes)
         {
-            return TokenValidation.Refused(TokenProblem.Malformed);
+            return TokenValidation.Refused(TokenProblem.Malformed, $"{token.Length} characters long: at most {MaxTokenBytes}");
         }
 
-        var result = await _handler.ValidateTokenAsync(token, await ParametersAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        if (!_handler.CanReadToken(token))
+        {
+            return TokenValidation.Refused(TokenProblem.Malformed, "not a JWT (header.payload.signature, each base64url)");
+        }
+
+        var parameters = await ParametersAsync().ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return TokenValidation.Refused(Classify(result.Exception));
+            var problem = Classify(result.Exception);
+            return TokenValidation.Refused(problem, Explain(problem, result.Exception, token, parameters));
         }
 
         return ToPrincipal((JsonWebToken)result.SecurityToken);
@@ -97,27 +104,45 @@ public sealed class TokenValidator
 
     static TokenValidation ToPrincipal(JsonWebToken jwt)
     {
-        if (!HasContractTypes(jwt))
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        var claims = payload.RootElement;
+        if (WrongContractType(claims) is { } wrongType)
         {
-            return TokenValidation.Refused(TokenProblem.WrongClaimType);
+            return TokenValidation.Refused(TokenProblem.WrongClaimType, wrongType);
         }
 
         if (!jwt.TryGetPayloadValue<string>("tenant", out var tenant) || string.IsNullOrEmpty(tenant))
         {
-            return TokenValidation.Refused(TokenProblem.MissingTenant);
+            return TokenValidation.Refused(TokenProblem.MissingTenant, claims.TryGetProperty("tenant", out var claim) && claim.ValueKind != JsonValueKind.String
+                ? $"tenant is {KindOf(claim)}, not an id string"
+                : "no tenant claim");
         }
 
         jwt.TryGetPayloadValue<string>("role", out var roleClaim);
         if (!Roles.TryParse(roleClaim, out var role))
         {
-            return TokenValidation.Refused(TokenProblem.UnknownRole);
+            return TokenValidation.Refused(TokenProblem.UnknownRole, $"role {Quote(roleClaim)} is not admin, user, device or ops");
         }
 
         var tenantValid = Ids.IsValid(tenant) || (role == Role.Ops && tenant == Principal.AllTenants);
         var subject = jwt.Subject;
-        if (!tenantValid || !Ids.IsValid(subject) || !TryReadDevices(jwt, out var devices))
+        if (!tenantValid)
         {
-            return TokenValidation.Refused(TokenProblem.InvalidId);
+            return TokenValidation.Refused(TokenProblem.InvalidId, tenant == Principal.AllTenants
+                ? $"tenant '{Principal.AllTenants}' (all tenants) is for role ops only"
+                : $"tenant {Quote(tenant)} is not a valid id");
+        }
+
+        if (!Ids.IsValid(subject))
+        {
+            return TokenValidation.Refused(TokenProblem.InvalidId, claims.TryGetProperty("sub", out var sub) && sub.ValueKind != JsonValueKind.String
+                ? $"sub is {KindOf(sub)}, not an id string"
+                : string.IsNullOrEmpty(subject) ? "no sub claim" : $"sub {Quote(subject)} is not a valid id");
+        }
+
+        if (!TryReadDevices(jwt, out var devices, out var badDevice))
+        {
+            return TokenValidation.Refused(TokenProblem.InvalidId, badDevice);
         }
 
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
@@ -128,20 +153,30 @@ public sealed class TokenValidator
 
     /// <summary>
     /// The claims' JSON types, read from the payload itself: the token library turns a string <c>exp</c> into a date and
-    /// skips a <c>devices</c> that is not an array, where RFC 7519 and the contract want them refused.
+    /// skips a <c>devices</c> that is not an array, where RFC 7519 and the contract want them refused. Null when all fit,
+    /// else what does not.
     /// </summary>
-    static bool HasContractTypes(JsonWebToken jwt)
+    static string? WrongContractType(JsonElement claims)
     {
-        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
-        var claims = payload.RootElement;
-        return claims.TryGetProperty("exp", out var exp) && exp.ValueKind == JsonValueKind.Number &&
-               (!claims.TryGetProperty("nbf", out var nbf) || nbf.ValueKind == JsonValueKind.Number) &&
-               (!claims.TryGetProperty("devices", out var devices) || devices.ValueKind is JsonValueKind.Array or JsonValueKind.Null);
+        if (!claims.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number)
+        {
+            return exp.ValueKind == JsonValueKind.Undefined ? "no exp claim" : $"exp is {KindOf(exp)}, not a number";
+        }
+
+        if (claims.TryGetProperty("nbf", out var nbf) && nbf.ValueKind != JsonValueKind.Number)
+        {
+            return $"nbf is {KindOf(nbf)}, not a number";
+        }
+
+        return claims.TryGetProperty("devices", out var devices) && devices.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null)
+            ? $"devices is {KindOf(devices)}, not an array of ids"
+            : null;
     }
 
-    static bool TryReadDevices(JsonWebToken jwt, out IReadOnlySet<string> devices)
+    static bool TryReadDevices(JsonWebToken jwt, out IReadOnlySet<string> devices, out string problem)
     {
         devices = new HashSet<string>(StringComparer.Ordinal);
+        problem = "";
         if (!jwt.TryGetPayloadValue<JsonElement>("devices", out var element))
         {
             return true;
@@ -155,6 +190,9 @@ public sealed class TokenValidator
                 {
                     if (item.ValueKind != JsonValueKind.String || !Ids.IsValid(item.GetString()))
                     {
+                        problem = item.ValueKind == JsonValueKind.String
+                            ? $"devices: {Quote(item.GetString())} is not a valid id"
+                            : $"devices holds {KindOf(item)}, not an id string";
                         return false;
                     }
 
@@ -165,8 +203,94 @@ public sealed class TokenValidator
             case JsonValueKind.Null:
                 return true;
             default:
+                problem = $"devices is {KindOf(element)}, not an array of ids";
                 return false;
         }
+    }
+
+    /// <summary>
+    /// What the refusal found, in words and figures (<see cref="TokenValidation.Detail"/>); the token is read again only
+    /// to quote the values at fault. Null when <see cref="TokenValidation.Describe"/> says it all.
+    /// </summary>
+    string? Explain(TokenProblem problem, Exception? exception, string token, TokenValidationParameters parameters)
+    {
+        JsonWebToken? jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException)
+        {
+            jwt = null;
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        var skew = $"clock skew {(long)parameters.ClockSkew.TotalSeconds} s";
+        switch (problem)
+        {
+            case TokenProblem.Expired:
+                var expires = (exception as SecurityTokenExpiredException)?.Expires is { } e && e != default ? e : jwt?.ValidTo ?? default;
+                return $"expired {Seconds(now - expires)} s ago (exp {Utc(expires)}, {skew})";
+            case TokenProblem.NotYetValid:
+                var notBefore = (exception as SecurityTokenNotYetValidException)?.NotBefore is { } n && n != default ? n : jwt?.ValidFrom ?? default;
+                return $"not valid for another {Seconds(notBefore - now)} s (nbf {Utc(notBefore)}, {skew})";
+            case TokenProblem.WrongIssuer:
+                return string.IsNullOrEmpty(jwt?.Issuer)
+                    ? $"no issuer (iss): {Quote(parameters.ValidIssuer)} is required"
+                    : $"issuer {Quote(jwt.Issuer)} is not {Quote(parameters.ValidIssuer)}";
+            case TokenProblem.WrongAudience:
+                var audiences = jwt?.Audiences.ToArray() ?? [];
+                return audiences.Length == 0
+                    ? $"no audience (aud): {Quote(parameters.ValidAudience)} is required"
+                    : audiences.Length == 1
+                        ? $"audience {Quote(audiences[0])} is not {Quote(parameters.ValidAudience)}"
+                        : $"audiences {string.Join(", ", audiences.Select(Quote))} do not include {Quote(parameters.ValidAudience)}";
+            case TokenProblem.Unsigned or TokenProblem.BadSignature when jwt is not null:
+                if (string.IsNullOrEmpty(jwt.Alg) || jwt.Alg == "none" || string.IsNullOrEmpty(jwt.EncodedSignature))
+                {
+                    return $"unsigned (alg {Quote(jwt.Alg)}, {(string.IsNullOrEmpty(jwt.EncodedSignature) ? "no" : "a")} signature)";
+                }
+
+                if (!parameters.ValidAlgorithms.Contains(jwt.Alg))
+                {
+                    return $"alg {Quote(jwt.Alg)} is not accepted: {string.Join(", ", parameters.ValidAlgorithms)} only";
+                }
+
+                return exception is SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException
+                    ? string.IsNullOrEmpty(jwt.Kid) ? "signed with another key" : $"signed with another key (kid {Quote(jwt.Kid)})"
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    static long Seconds(TimeSpan span) => (long)Math.Round(span.TotalSeconds);
+
+    /// <summary>A token's time (the library reads them as UTC), without converting it as if it were local.</summary>
+    static string Utc(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    static string KindOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
+
+    /// <summary>A claim value in quotes, shortened, control characters escaped: it comes from whoever made the token.</summary>
+    static string Quote(string? value)
+    {
+        var text = value ?? "";
+        var quoted = new System.Text.StringBuilder("'");
+        foreach (var c in text.Length > 64 ? text[..64] : text)
+        {
+            quoted.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        }
+
+        return quoted.Append(text.Length > 64 ? "…'" : "'").ToString();
     }
 
     bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

@@ -141,6 +141,31 @@ public sealed class TokenValidatorTests
         Assert.Equal(TokenProblem.WrongAudience, (await validator.ValidateAsync(new TokenIssuer(Options.Create(new JwtOptions { Secret = Secret, Issuer = "cms", Audience = "other" })).Issue("t1", "a", Role.User))).Problem);
     }
 
+    [Fact]
+    public async Task A_refusal_says_in_words_and_figures_what_was_wrong_for_the_operator()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-03-01T12:00:00Z"));
+        var validator = new TokenValidator(Options.Create(Jwt), time);
+        var issuer = new TokenIssuer(Options.Create(Jwt), time);
+
+        var expired = await validator.ValidateAsync(issuer.Issue("t1", "alice", Role.User, lifetime: TimeSpan.FromSeconds(-120)));
+        var early = await validator.ValidateAsync(issuer.Issue("t1", "alice", Role.User, lifetime: TimeSpan.FromHours(2), notBefore: time.GetUtcNow().AddHours(1)));
+
+        Assert.Equal("expired 120 s ago (exp 2026-03-01T11:58:00Z, clock skew 30 s)", expired.Detail);
+        Assert.Equal("not valid for another 3600 s (nbf 2026-03-01T13:00:00Z, clock skew 30 s)", early.Detail);
+        Assert.Equal("the token has expired", expired.Describe()); // what clients and logs get: no figures, no claim values
+    }
+
+    [Fact]
+    public async Task Claim_values_quoted_in_a_refusal_are_shortened_and_escaped()
+    {
+        var newline = await _validator.ValidateAsync(Sign(Payload(("sub", "a\nb"))));
+        var tooLong = await _validator.ValidateAsync(Sign(Payload(("sub", new string('x', 200)))));
+
+        Assert.Equal("sub 'a\\u000ab' is not a valid id", newline.Detail);
+        Assert.Equal($"sub '{new string('x', 64)}…' is not a valid id", tooLong.Detail);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
