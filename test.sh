@@ -29,10 +29,11 @@ while read -r f p s; do
   failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
 
-# The browser client: Vitest against the real host (built above).
+# The browser client: Vitest against the real host (built above), then ESLint and Prettier over web/.
+# npm ci when node_modules is missing or older than the lock file.
 if ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: npm is missing: install Node.js 20+ to run the web client's tests" >&2; failed=$((failed + 1)); status=1
-elif (cd web && { test -d node_modules || npm ci --no-audit --no-fund >/dev/null 2>&1; } && npm run build >/dev/null 2>&1); then
+elif (cd web && { test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund >/dev/null 2>&1; } && npm run build >/dev/null 2>&1); then
   (cd web/client && NO_COLOR=1 npx vitest run 2>&1) | sed 's/\x1b\[[0-9;]*m//g' | tee "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   # Vitest's summary: "Tests  1 failed | 3 passed (4)", with "| N skipped" when some are
@@ -42,6 +43,14 @@ elif (cd web && { test -d node_modules || npm ci --no-audit --no-fund >/dev/null
   k=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || true)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
   [ -n "$line" ] || { failed=$((failed + 1)); status=1; }
+  # One test each: "lint" (ESLint, warnings included) and "format:check" (Prettier).
+  for check in lint format:check; do
+    if (cd web && npm run -s "$check" 2>&1); then
+      passed=$((passed + 1))
+    else
+      echo "test.sh: npm run $check failed in web/ (npm run format fixes formatting)" >&2; failed=$((failed + 1)); status=1
+    fi
+  done
 else
   echo "test.sh: npm ci or the web build failed" >&2; failed=$((failed + 1)); status=1
 fi

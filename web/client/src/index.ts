@@ -1,5 +1,21 @@
 import mqtt, { type MqttClient } from "mqtt";
-import { type ConnectInfo, type Envelope, type Handler, RealtimeError, type RealtimeOptions, type Status } from "./types.js";
+import {
+  type AnyHandler,
+  type ApiError,
+  type BroadcastRequest,
+  type ConnectInfo,
+  type ConnectionEvent,
+  type Envelope,
+  type EnvelopeData,
+  type Handler,
+  type PathsOf,
+  type QueryOf,
+  RealtimeError,
+  type RealtimeOptions,
+  type RequestBody,
+  type ResponseData,
+  type ResyncEvent,
+} from "./types.js";
 
 export * from "./types.js";
 
@@ -14,7 +30,7 @@ const historyChannel = (channel: string) => !channel.startsWith("device:");
 export class RealtimeClient {
   private mqtt?: MqttClient;
   private info?: ConnectInfo;
-  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly handlers = new Map<string, Set<AnyHandler>>();
   private readonly lastSeq = new Map<string, number>();
   private readonly seen = new Set<string>();
   private attempts = 0;
@@ -27,7 +43,7 @@ export class RealtimeClient {
   /** Connects (as `deviceId` when given) and subscribes to `channels` (default: the caller's tenant and own channel). */
   async connect(deviceId?: string, channels?: string[]): Promise<void> {
     this.closing = false;
-    this.info = await this.rest<ConnectInfo>("POST", "/api/websocket/connect", { deviceId, channels });
+    this.info = await this.post("/api/websocket/connect", { deviceId, channels });
     await this.open();
   }
 
@@ -43,35 +59,55 @@ export class RealtimeClient {
     return this.connected;
   }
 
-  /** Handlers for an envelope type; "*" receives every message, "connection" gets {connected} changes, "resync" a gap. */
-  on(type: string, handler: Handler): void {
-    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
-    this.handlers.get(type)!.add(handler);
+  /**
+   * Handlers for an envelope type (typed by `EnvelopeData` for the contract's types); "*" receives every message,
+   * "connection" gets {connected} changes, "resync" a gap.
+   */
+  on(type: "connection", handler: (event: ConnectionEvent) => void): void;
+  on(type: "resync", handler: (event: ResyncEvent) => void): void;
+  on<K extends keyof EnvelopeData>(type: K, handler: (message: Envelope<EnvelopeData[K]>) => void): void;
+  on(type: string, handler: Handler): void;
+  on(type: string, handler: AnyHandler): void;
+  on(type: string, handler: (event: never) => void): void {
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    set.add(handler);
   }
 
-  off(type: string, handler: Handler): void {
+  off(type: "connection", handler: (event: ConnectionEvent) => void): void;
+  off(type: "resync", handler: (event: ResyncEvent) => void): void;
+  off<K extends keyof EnvelopeData>(type: K, handler: (message: Envelope<EnvelopeData[K]>) => void): void;
+  off(type: string, handler: Handler): void;
+  off(type: string, handler: AnyHandler): void;
+  off(type: string, handler: (event: never) => void): void {
     this.handlers.get(type)?.delete(handler);
   }
 
-  send(message: { type: string; data: Record<string, unknown>; channel?: string }) {
-    return this.rest<{ messageId: string; topic: string; seq: number }>("POST", "/api/websocket/broadcast", message);
+  send(message: BroadcastRequest) {
+    return this.post("/api/websocket/broadcast", message);
   }
 
   sendLayoutUpdate(layoutId: string, deviceIds?: string[], layoutData?: Record<string, unknown>) {
-    return this.rest<{ messageId: string; devices: string[] }>("POST", "/api/websocket/layout-update", { layoutId, deviceIds, layoutData });
+    return this.post("/api/websocket/layout-update", { layoutId, deviceIds, layoutData });
   }
 
   sendContentSync(contentType: string, contentId: string, action: "create" | "update" | "delete", data: Record<string, unknown>) {
-    return this.rest<{ messageId: string; topic: string; seq: number }>("POST", "/api/websocket/content-sync", { contentType, contentId, action, data });
+    return this.post("/api/websocket/content-sync", { contentType, contentId, action, data });
   }
 
   getStatus() {
-    return this.rest<Status>("GET", "/api/websocket/status");
+    return this.get("/api/websocket/status");
   }
 
-  /** Any authenticated GET of the REST API (e.g. "/api/devices"). */
-  get<T>(path: string) {
-    return this.rest<T>("GET", path);
+  /** Any authenticated GET of the REST API (e.g. "/api/devices"), typed by the OpenAPI document for its routes. */
+  get<P extends PathsOf<"get">>(path: P, query?: QueryOf<P, "get">): Promise<ResponseData<P, "get">>;
+  get<T>(path: string): Promise<T>;
+  get(path: string, query?: Record<string, string>): Promise<unknown> {
+    return this.rest("GET", query ? `${path}?${new URLSearchParams(query).toString()}` : path);
+  }
+
+  private post<P extends PathsOf<"post">>(path: P, body: RequestBody<P, "post">): Promise<ResponseData<P, "post">> {
+    return this.rest("POST", path, body);
   }
 
   private async open(): Promise<void> {
@@ -95,20 +131,20 @@ export class RealtimeClient {
     });
     client.on("error", (error) => this.debug("mqtt error", error.message));
     await new Promise<void>((resolve, reject) => {
-      client.once("connect", async () => {
-        try {
-          await client.subscribeAsync(this.topics(), { qos: 1 });
-          const recovering = this.attempts > 0 || this.lastSeq.size > 0;
-          this.attempts = 0;
-          if (recovering) await this.recover();
-          this.setConnected(true);
-          resolve();
-        } catch (error) {
-          reject(error);
-        }
+      client.once("connect", () => {
+        this.subscribe(client).then(resolve, reject);
       });
       client.once("error", reject);
     });
+  }
+
+  /** Once connected: the topics, then (after a reconnect) what was missed, then "connected". */
+  private async subscribe(client: MqttClient): Promise<void> {
+    await client.subscribeAsync(this.topics(), { qos: 1 });
+    const recovering = this.attempts > 0 || this.lastSeq.size > 0;
+    this.attempts = 0;
+    if (recovering) await this.recover();
+    this.setConnected(true);
   }
 
   private topics(): string[] {
@@ -127,11 +163,13 @@ export class RealtimeClient {
     const max = this.options.reconnectMaxMs ?? 30_000;
     const delay = Math.random() * Math.min(max, initial * 2 ** Math.min(this.attempts++, 30));
     this.debug("reconnecting in", Math.round(delay), "ms");
-    this.reconnectTimer = setTimeout(() => this.open().catch((error) => {
-      this.debug("reconnect failed", String(error));
-      this.mqtt?.end(true);
-      this.scheduleReconnect();
-    }), delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.open().catch((error: unknown) => {
+        this.debug("reconnect failed", String(error));
+        this.mqtt?.end(true);
+        this.scheduleReconnect();
+      });
+    }, delay);
   }
 
   /** After a reconnect: what each history channel published since the last message seen, in order, once. */
@@ -139,11 +177,11 @@ export class RealtimeClient {
     for (const channel of this.info!.channels.filter(historyChannel)) {
       const since = this.lastSeq.get(channel) ?? 0;
       try {
-        const page = await this.rest<{ messages: Envelope[] }>("GET", `/api/websocket/history?channel=${encodeURIComponent(channel)}&since=${since}`);
-        page.messages.forEach((envelope) => this.dispatch(envelope));
+        const page = await this.get("/api/websocket/history", { channel, since: String(since) });
+        (page.messages as Envelope[]).forEach((envelope) => this.dispatch(envelope));
       } catch (error) {
         if (error instanceof RealtimeError && error.status === 410) {
-          this.emit("resync", { type: "resync", channel, data: { since } } as unknown as Envelope);
+          this.emit("resync", { type: "resync", channel, data: { since } });
         } else {
           this.debug("recovery failed for", channel, String(error));
         }
@@ -176,10 +214,10 @@ export class RealtimeClient {
     this.emit("*", envelope);
   }
 
-  private emit(type: string, envelope: Envelope) {
+  private emit(type: string, event: Envelope | ConnectionEvent | ResyncEvent) {
     this.handlers.get(type)?.forEach((handler) => {
       try {
-        handler(envelope);
+        handler(event);
       } catch (error) {
         this.debug("handler failed", String(error));
       }
@@ -189,7 +227,7 @@ export class RealtimeClient {
   private setConnected(connected: boolean) {
     if (this.connected === connected) return;
     this.connected = connected;
-    this.emit("connection", { type: "connection", data: { connected } } as unknown as Envelope);
+    this.emit("connection", { type: "connection", data: { connected } });
   }
 
   private async rest<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -198,7 +236,7 @@ export class RealtimeClient {
       headers: { Authorization: `Bearer ${await this.options.getToken()}`, ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const json = await response.json().catch(() => ({}));
+    const json = (await response.json().catch(() => ({}))) as Partial<ApiError> & { data?: unknown };
     if (!response.ok || json.success === false) {
       throw new RealtimeError(response.status, json.error?.code ?? "error", json.error?.message ?? response.statusText);
     }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type Envelope, type Handler, RealtimeClient, type RealtimeOptions } from "./index.js";
+import { type AnyHandler, type ConnectionEvent, type Envelope, RealtimeClient, type RealtimeOptions } from "./index.js";
 
 export * from "./index.js";
 
@@ -8,47 +8,49 @@ export * from "./index.js";
  * `on` handlers registered through the hook are removed on unmount.
  */
 export function useWebSocket(options: RealtimeOptions & { deviceId?: string; channels?: string[]; autoConnect?: boolean }) {
-  const client = useRef<RealtimeClient>(null as unknown as RealtimeClient);
-  if (!client.current) client.current = new RealtimeClient(options);
+  // Options are read at mount time: one client, connected once per mount.
+  const [initial] = useState(options);
+  const [client] = useState(() => new RealtimeClient(initial));
+  const registered = useRef<[string, AnyHandler][]>([]);
   const [connected, setConnected] = useState(false);
   const [lastMessage, setLastMessage] = useState<Envelope | null>(null);
-  const registered = useRef<[string, Handler][]>([]);
 
   useEffect(() => {
-    const c = client.current;
-    const onConnection: Handler = (e) => setConnected(Boolean((e.data as { connected?: boolean }).connected));
-    const onAny: Handler = (e) => setLastMessage(e);
-    c.on("connection", onConnection);
-    c.on("*", onAny);
-    if (options.autoConnect !== false) c.connect(options.deviceId, options.channels).catch(() => setConnected(false));
+    const handlers = registered.current;
+    const onConnection = (e: ConnectionEvent) => setConnected(e.data.connected);
+    const onAny = (e: Envelope) => setLastMessage(e);
+    client.on("connection", onConnection);
+    client.on("*", onAny);
+    if (initial.autoConnect !== false) client.connect(initial.deviceId, initial.channels).catch(() => setConnected(false));
     return () => {
-      c.off("connection", onConnection);
-      c.off("*", onAny);
-      registered.current.forEach(([type, handler]) => c.off(type, handler));
-      c.disconnect();
+      client.off("connection", onConnection);
+      client.off("*", onAny);
+      handlers.splice(0).forEach(([type, handler]) => client.off(type, handler));
+      client.disconnect();
     };
-    // Connect once per mount; options are read at mount time.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [client, initial]);
 
-  const on = useCallback((type: string, handler: Handler) => {
-    registered.current.push([type, handler]);
-    client.current.on(type, handler);
-  }, []);
-  const off = useCallback((type: string, handler: Handler) => client.current.off(type, handler), []);
+  const on = useCallback<RealtimeClient["on"]>(
+    (type: string, handler: (event: never) => void) => {
+      registered.current.push([type, handler]);
+      client.on(type, handler);
+    },
+    [client],
+  );
+  const off = useCallback<RealtimeClient["off"]>((type: string, handler: (event: never) => void) => client.off(type, handler), [client]);
 
   return {
     connected,
     lastMessage,
-    connect: (deviceId?: string, channels?: string[]) => client.current.connect(deviceId, channels),
-    disconnect: () => client.current.disconnect(),
-    send: (message: Parameters<RealtimeClient["send"]>[0]) => client.current.send(message),
+    connect: (deviceId?: string, channels?: string[]) => client.connect(deviceId, channels),
+    disconnect: () => client.disconnect(),
+    send: (message: Parameters<RealtimeClient["send"]>[0]) => client.send(message),
     on,
     off,
-    isConnected: () => client.current.isConnected(),
-    sendLayoutUpdate: (...args: Parameters<RealtimeClient["sendLayoutUpdate"]>) => client.current.sendLayoutUpdate(...args),
-    sendContentSync: (...args: Parameters<RealtimeClient["sendContentSync"]>) => client.current.sendContentSync(...args),
-    getStatus: () => client.current.getStatus(),
-    client: client.current,
+    isConnected: () => client.isConnected(),
+    sendLayoutUpdate: (...args: Parameters<RealtimeClient["sendLayoutUpdate"]>) => client.sendLayoutUpdate(...args),
+    sendContentSync: (...args: Parameters<RealtimeClient["sendContentSync"]>) => client.sendContentSync(...args),
+    getStatus: () => client.getStatus(),
+    client,
   };
 }

@@ -7,7 +7,12 @@ const secret = inject("secret");
 const clients: RealtimeClient[] = [];
 
 function client(jwt: string | (() => string)) {
-  const c = new RealtimeClient({ baseUrl, getToken: typeof jwt === "string" ? () => jwt : jwt, reconnectInitialMs: 50, reconnectMaxMs: 200 });
+  const c = new RealtimeClient({
+    baseUrl,
+    getToken: typeof jwt === "string" ? () => jwt : jwt,
+    reconnectInitialMs: 50,
+    reconnectMaxMs: 200,
+  });
   clients.push(c);
   return c;
 }
@@ -47,7 +52,13 @@ describe("RealtimeClient", () => {
     await until(() => all.length === 2);
 
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ id: sent.messageId, type: "notification", channel: `tenant:${t}`, data: { text: "hello" }, seq: sent.seq });
+    expect(notes[0]).toMatchObject({
+      id: sent.messageId,
+      type: "notification",
+      channel: `tenant:${t}`,
+      data: { text: "hello" },
+      seq: sent.seq,
+    });
     expect(notes[0].sender.userId).toBe("alice");
     expect(all).toEqual(["notification", "ticker"]);
 

@@ -30,8 +30,17 @@ export function App() {
           }}
         >
           <label htmlFor="token">Token (JWT)</label>
-          <textarea id="token" name="token" rows={4} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="eyJhbGciOiJIUzI1NiIs…" />
-          <button type="submit" disabled={!draft.trim()}>Sign in</button>
+          <textarea
+            id="token"
+            name="token"
+            rows={4}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="eyJhbGciOiJIUzI1NiIs…"
+          />
+          <button type="submit" disabled={!draft.trim()}>
+            Sign in
+          </button>
         </form>
       </main>
     );

@@ -1,26 +1,15 @@
 import { useEffect, useMemo, useState } from "react";
-import { type Envelope, RealtimeError } from "@creatiwall/realtime";
+import { type DeviceView, type Envelope, type LayoutUpdateResponse, RealtimeError, type Status } from "@creatiwall/realtime";
 import { useWebSocket } from "@creatiwall/realtime/react";
 
-interface Device {
-  id: string;
-  status: string;
-  since: string;
-  reason: string | null;
-  currentLayout: { layoutId: string | null } | null;
-  lastAcknowledgedLayout: { layoutId: string | null; status: string | null } | null;
-}
-
-interface Status {
-  totalConnections: number;
-  devices: { online: number; offline: number };
-  users: { userId: string; connections: number }[];
-}
+/** A screen as `GET /api/devices` lists it, kept up to date by its presence and acks (and the layouts pushed here). */
+type Device = Omit<DeviceView, "tenant" | "currentLayout"> & { currentLayout: { layoutId: string | null } | null };
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
 export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const rt = useWebSocket({ baseUrl: "", getToken: () => token, watchDevices: true });
+  const { client, on } = rt;
   const [devices, setDevices] = useState<Map<string, Device>>(new Map());
   const [status, setStatus] = useState<Status | null>(null);
   const [log, setLog] = useState<Envelope[]>([]);
@@ -32,41 +21,48 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
     let stopped = false;
     const refresh = async () => {
       try {
-        const [list, figures] = await Promise.all([rt.client.get<{ devices: Device[] }>("/api/devices"), rt.getStatus()]);
+        const [list, figures] = await Promise.all([client.get("/api/devices"), client.getStatus()]);
         if (stopped) return;
         setDevices((current) => {
           const next = new Map(current);
           for (const d of list.devices) next.set(d.id, { ...next.get(d.id), ...d, status: next.get(d.id)?.status ?? d.status });
           return next;
         });
-        setStatus(figures as Status);
+        setStatus(figures);
         setError(null);
       } catch (e) {
         setError(e instanceof RealtimeError && e.status === 401 ? "The token was refused: sign in again." : String(e));
       }
     };
-    refresh();
-    const timer = setInterval(refresh, 3000);
+    void refresh();
+    const timer = setInterval(() => void refresh(), 3000);
     return () => {
       stopped = true;
       clearInterval(timer);
     };
-  }, [rt.client]);
+  }, [client]);
 
   useEffect(() => {
     let count = 0;
-    rt.on("device_status", (e) => {
-      const d = e.data as { deviceId: string; status: string; since: string; reason: string | null };
+    on("device_status", ({ data: d }) => {
       setDevices((current) => {
         const next = new Map(current);
         const known = next.get(d.deviceId);
-        next.set(d.deviceId, { currentLayout: null, lastAcknowledgedLayout: null, ...known, id: d.deviceId, status: d.status, since: d.since, reason: d.reason });
+        next.set(d.deviceId, {
+          currentLayout: null,
+          lastAcknowledgedLayout: null,
+          ...known,
+          id: d.deviceId,
+          status: d.status,
+          since: d.since,
+          reason: d.reason,
+        });
         return next;
       });
     });
-    rt.on("layout_ack", (e) => {
+    on("layout_ack", (e) => {
       const device = e.sender?.deviceId ?? e.channel?.replace("device:", "");
-      const d = e.data as { layoutId: string; status: string };
+      const d = e.data;
       setDevices((current) => {
         const next = new Map(current);
         const known = next.get(device);
@@ -74,7 +70,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
         return next;
       });
     });
-    rt.on("*", (e) => {
+    on("*", (e) => {
       count++;
       setLog((current) => [e, ...current].slice(0, 50));
     });
@@ -83,7 +79,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
       count = 0;
     }, 5000);
     return () => clearInterval(timer);
-  }, [rt.on]);
+  }, [on]);
 
   const sorted = useMemo(() => [...devices.values()].sort((a, b) => a.id.localeCompare(b.id)), [devices]);
   const online = sorted.filter((d) => d.status === "online").length;
@@ -92,10 +88,18 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
     <main className="dashboard">
       <header>
         <h1>CreatiWall · live operations</h1>
-        <span className={`link ${rt.connected ? "up" : "down"}`} data-connected={rt.connected}>{rt.connected ? "live" : "reconnecting…"}</span>
-        <button className="quiet" onClick={onSignOut}>Sign out</button>
+        <span className={`link ${rt.connected ? "up" : "down"}`} data-connected={rt.connected}>
+          {rt.connected ? "live" : "reconnecting…"}
+        </span>
+        <button className="quiet" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
 
       <section className="figures">
         <Figure label="screens online" value={`${online} / ${sorted.length}`} />
@@ -111,7 +115,10 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
             <li key={d.id} className={`device ${d.status}`} data-device-id={d.id} data-status={d.status}>
               <span className="dot" aria-hidden />
               <strong>{d.id}</strong>
-              <span className="state">{d.status}{d.reason ? ` · ${d.reason}` : ""}</span>
+              <span className="state">
+                {d.status}
+                {d.reason ? ` · ${d.reason}` : ""}
+              </span>
               <span className="since">since {time(d.since)}</span>
               <span className="layout">layout: {d.currentLayout?.layoutId ?? "—"}</span>
               <span className="ack" data-ack={d.lastAcknowledgedLayout?.status ?? ""}>
@@ -162,29 +169,37 @@ function Figure({ label, value }: { label: string; value: string | number }) {
   );
 }
 
-function LayoutForm({ devices, send, onSent }: {
+function LayoutForm({
+  devices,
+  send,
+  onSent,
+}: {
   devices: string[];
-  send: (layoutId: string, deviceIds?: string[], data?: Record<string, unknown>) => Promise<{ messageId: string; devices: string[] }>;
+  send: (layoutId: string, deviceIds?: string[]) => Promise<LayoutUpdateResponse>;
   onSent: (layoutId: string, devices: string[]) => void;
 }) {
   const [layoutId, setLayoutId] = useState("");
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [result, setResult] = useState<string | null>(null);
 
+  const push = async () => {
+    try {
+      const sent = await send(layoutId.trim(), [...chosen]);
+      onSent(layoutId.trim(), sent.devices);
+      setResult(`Sent ${sent.messageId.slice(0, 8)}… to ${sent.devices.join(", ")}`);
+    } catch (error) {
+      setResult(error instanceof RealtimeError ? error.message : String(error));
+    }
+  };
+
   return (
     <section>
       <h2>Push a layout</h2>
       <form
         className="push"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          try {
-            const sent = await send(layoutId.trim(), [...chosen]);
-            onSent(layoutId.trim(), sent.devices);
-            setResult(`Sent ${sent.messageId.slice(0, 8)}… to ${sent.devices.join(", ")}`);
-          } catch (error) {
-            setResult(error instanceof RealtimeError ? error.message : String(error));
-          }
+          void push();
         }}
       >
         <label htmlFor="layoutId">Layout id</label>
@@ -209,8 +224,14 @@ function LayoutForm({ devices, send, onSent }: {
             </label>
           ))}
         </fieldset>
-        <button type="submit" disabled={!layoutId.trim() || chosen.size === 0}>Push layout</button>
-        {result && <p className="result" role="status">{result}</p>}
+        <button type="submit" disabled={!layoutId.trim() || chosen.size === 0}>
+          Push layout
+        </button>
+        {result && (
+          <p className="result" role="status">
+            {result}
+          </p>
+        )}
       </form>
     </section>
   );
