@@ -29,6 +29,13 @@ while read -r f p s; do
   failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+), Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' "$log")
 
+# C# style (.editorconfig): one test. `dotnet format CreatiWall.Mqtt.sln` fixes what it reports.
+if dotnet format CreatiWall.Mqtt.sln --verify-no-changes -v q 2>&1; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: dotnet format --verify-no-changes failed (dotnet format CreatiWall.Mqtt.sln fixes it)" >&2; failed=$((failed + 1)); status=1
+fi
+
 # The browser client: Vitest against the real host (built above), then ESLint and Prettier over web/.
 # npm ci when node_modules is missing or older than the lock file.
 if ! command -v npm >/dev/null 2>&1; then

@@ -11,7 +11,7 @@ public sealed class AgentService(IReadOnlyList<DeviceRunner> devices, IHostAppli
         }
         catch (AgentFailedException e)
         {
-            logger.LogError("error: {Message}", e.Message);
+            logger.Failed(e.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }

@@ -40,7 +40,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
                     failures = 0;
-                    logger.LogInformation("{Device} connected to {Broker}", device, url);
+                    logger.Connected(device, url);
                     try
                     {
                         await SubscribeAsync(client, stop);
@@ -51,12 +51,12 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
                     }
 
                     var reason = await ended.Task.WaitAsync(stop);
-                    logger.LogWarning("{Device} disconnected from {Broker}: {Reason}", device, url, reason.Reason);
+                    logger.Disconnected(device, url, reason.Reason);
                 }
                 else
                 {
                     // The token is refused: say so in one line, and try again later (a rotated token may come).
-                    logger.LogError("error: {Broker} refused device {Device}: {Code} ({Reason})", url, device, result.ResultCode, result.ReasonString);
+                    logger.Refused(url, device, result.ResultCode, result.ReasonString);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -65,7 +65,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             }
             catch (Exception e)
             {
-                logger.LogWarning("{Device} cannot reach {Broker}: {Error}", device, url, e.GetBaseException().Message);
+                logger.Unreachable(device, url, e.GetBaseException().Message);
                 broker++; // this one seems down: try the next
             }
             finally
@@ -80,13 +80,13 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             }
 
             var delay = options.Backoff.Delay(failures - 1);
-            logger.LogInformation("{Device} reconnects in {Delay} ms", device, (int)delay.TotalMilliseconds);
+            logger.Reconnecting(device, (int)delay.TotalMilliseconds);
             await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         if (client.IsConnected)
         {
-            await client.DisconnectAsync();
+            await client.DisconnectAsync(cancellationToken: CancellationToken.None);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
     }
 
     /// <summary>Always subscribes again: a resumed session may be gone after a broker restart.</summary>
-    Task SubscribeAsync(IMqttClient client, CancellationToken stop) => client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+    Task<MqttClientSubscribeResult> SubscribeAsync(IMqttClient client, CancellationToken stop) => client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
         .WithTopicFilter(Topics.DeviceLayout(_tenant, device), MqttQualityOfServiceLevel.AtLeastOnce)
         .WithTopicFilter(Topics.Device(_tenant, device), MqttQualityOfServiceLevel.AtLeastOnce)
         .WithTopicFilter(Topics.Broadcast(_tenant), MqttQualityOfServiceLevel.AtLeastOnce)
@@ -131,7 +131,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         }
         catch (JsonException)
         {
-            logger.LogWarning("{Device} ignored a message on {Topic} that is not a JSON envelope", device, e.ApplicationMessage.Topic);
+            logger.NotAnEnvelope(device, e.ApplicationMessage.Topic);
             return;
         }
 
@@ -142,7 +142,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             return;
         }
 
-        logger.LogInformation("{Device} received {Type} on {Topic}", device, type, e.ApplicationMessage.Topic);
+        logger.Received(device, type, e.ApplicationMessage.Topic);
         await _hook.RunAsync(type, _layout.Path, Encoding.UTF8.GetString(payload));
     }
 
@@ -155,7 +155,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         var layoutId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("layoutId", out var l) ? l.GetString() : null;
         if (seq < _layout.Seq)
         {
-            logger.LogInformation("{Device} ignored stale layout {LayoutId} (seq {Seq} < applied {Applied})", device, layoutId, seq, _layout.Seq);
+            logger.StaleLayout(device, layoutId, seq, _layout.Seq);
             return;
         }
 
@@ -164,11 +164,11 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         {
             _layout.Write(payload, seq);
             error = await _hook.RunAsync(MessageTypes.LayoutUpdate, _layout.Path, Encoding.UTF8.GetString(payload));
-            logger.LogInformation("{Device} applied layout {LayoutId} (seq {Seq}){Error}", device, layoutId, seq, error is null ? "" : ": " + error);
+            logger.Applied(device, layoutId, seq, error is null ? "" : ": " + error);
         }
         else
         {
-            logger.LogInformation("{Device} already applied layout {LayoutId} (seq {Seq})", device, layoutId, seq);
+            logger.AlreadyApplied(device, layoutId, seq);
         }
 
         // A repeat of the applied layout (the retained copy after a reconnect) is acknowledged again: idempotent,
@@ -176,7 +176,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         await AcknowledgeAsync(messageId, layoutId, error);
     }
 
-    Task AcknowledgeAsync(string? messageId, string? layoutId, string? error)
+    Task<MqttClientPublishResult> AcknowledgeAsync(string? messageId, string? layoutId, string? error)
     {
         var ack = JsonSerializer.Serialize(new
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using CreatiWall.Broker.Identity;
-using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -98,7 +98,7 @@ public static partial class CheckConfigCommand
     /// reads; and a section from elsewhere (environment, command line) that is one slip away from an owned one
     /// (<c>Mqt__TcpPort</c>). Other top-level names are left alone: the environment is full of PATH, HOME and the like.
     /// </summary>
-    static IEnumerable<string> UnknownKeys(IConfigurationRoot configuration, ConfigurationKeys keys)
+    static SortedDictionary<string, string>.ValueCollection UnknownKeys(IConfigurationRoot configuration, ConfigurationKeys keys)
     {
         var owned = keys.OwnedSections.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var topLevel = keys.TopLevel.ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -2,7 +2,6 @@ using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
-using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;

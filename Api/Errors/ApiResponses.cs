@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreatiWall.Api.Errors;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace CreatiWall.Api.Errors;
 
-public static class ErrorHandling
+public static partial class ErrorHandling
 {
     /// <summary>
     /// Every failure in the seed's error shape: unreadable or oversized bodies (thrown by model binding), unknown routes,
@@ -63,7 +63,7 @@ public static class ErrorHandling
         _ => (status, "error", "request failed"),
     };
 
-    sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
@@ -78,13 +78,16 @@ public static class ErrorHandling
             };
             if (status >= 500)
             {
-                logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+                LogUnhandled(exception, context.Request.Path);
             }
 
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(new ApiError(false, new ApiErrorDetail(code, message)), cancellationToken);
             return true;
         }
+
+        [LoggerMessage(LogLevel.Error, "Unhandled error on {Path}")]
+        partial void LogUnhandled(Exception error, PathString path);
 
         /// <summary>System.Text.Json's message names the path of the bad field (<c>$.layoutId</c>); keep that, drop positions.</summary>
         static string Describe(JsonException json)

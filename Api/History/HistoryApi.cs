@@ -2,7 +2,6 @@ using System.Text.Json;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
 using CreatiWall.Broker.Access;
-using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Errors;
-using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.LayoutUpdates;
 using Microsoft.AspNetCore.Http.HttpResults;
 

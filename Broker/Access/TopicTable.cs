@@ -1,5 +1,3 @@
-using CreatiWall.Broker.Identity;
-
 namespace CreatiWall.Broker.Access;
 
 /// <summary>

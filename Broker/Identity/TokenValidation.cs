@@ -6,6 +6,7 @@ public enum TokenProblem
     None,
     Missing,
     Malformed,
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "the JWT term; the metric reason token-unsigned is named after it")]
     Unsigned,
     BadSignature,
     Expired,

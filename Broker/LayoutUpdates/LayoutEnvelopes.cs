@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using CreatiWall.Broker.Messages;
 
 namespace CreatiWall.Broker.LayoutUpdates;
 

@@ -74,7 +74,7 @@ public sealed partial class BrokerTransport : IMqttServerAdapter
     [LoggerMessage(LogLevel.Warning, "MQTT connection from {Endpoint} ended: {Reason} ({Held} more like it in the last 10 s)")]
     partial void LogRefused(string reason, string? endpoint, long held);
 
-    public Task StartAsync(MqttServerOptions options, IMqttNetLogger mqttLogger) => Task.CompletedTask;
+    public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger) => Task.CompletedTask;
 
     public Task StopAsync() => Task.CompletedTask;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CreatiWall.Broker.Identity;
-using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Publishing;

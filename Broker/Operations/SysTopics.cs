@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
-using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Presence;
+using CreatiWall.Broker.Publishing;
 using MQTTnet.Protocol;
 
 namespace CreatiWall.Broker.Operations;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CreatiWall.Broker.Operations;
 
 /// <summary>Refreshes the retained <c>$SYS/broker/...</c> topics every <c>Mqtt:SysIntervalSeconds</c>, once the server runs.</summary>
-internal sealed class SysTopicsService(SysTopics sys, BrokerLifecycle lifecycle, IOptions<MqttOptions> options, ILogger<SysTopicsService> logger) : BackgroundService
+internal sealed partial class SysTopicsService(SysTopics sys, BrokerLifecycle lifecycle, IOptions<MqttOptions> options, ILogger<SysTopicsService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,9 +20,12 @@ internal sealed class SysTopicsService(SysTopics sys, BrokerLifecycle lifecycle,
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Publishing $SYS topics failed");
+                LogFailed(e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    [LoggerMessage(LogLevel.Warning, "Publishing $SYS topics failed")]
+    partial void LogFailed(Exception error);
 }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using CreatiWall.Broker.Access;
-using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Storage;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CreatiWall.Broker.Access;
-using CreatiWall.Broker.Messages;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Storage;
 using MQTTnet;

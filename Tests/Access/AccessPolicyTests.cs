@@ -173,7 +173,7 @@ public sealed class AccessPolicyTests
     [InlineData("ops", "watcher", "d1", false)]
     public void Acting_as_a_device(string role, string sub, string device, bool allowed)
     {
-        Roles.TryParse(role, out var parsed);
+        Assert.True(Roles.TryParse(role, out var parsed));
         var principal = new Principal("t1", sub, parsed, new HashSet<string> { "d1" }, DateTimeOffset.MaxValue);
         Assert.Equal(allowed, principal.MayActAsDevice(device));
     }

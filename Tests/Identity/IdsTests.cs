@@ -1,5 +1,3 @@
-using CreatiWall.Broker.Identity;
-
 namespace CreatiWall.Tests.Identity;
 
 /// <summary>The contract's id rule, <c>^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$</c>, read as JSON Schema reads it.</summary>

@@ -3,7 +3,6 @@ using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
 using MQTTnet;
 using MQTTnet.Formatter;
-using MQTTnet.Protocol;
 
 namespace CreatiWall.Tests.Mqtt;
 
@@ -85,7 +84,7 @@ public sealed class ConnectTests(BrokerHost host)
     }
 
     [Fact]
-    public async Task A_username_that_is_not_a_valid_id_is_refused() 
+    public async Task A_username_that_is_not_a_valid_id_is_refused()
     {
         await using var client = await TestClient.ConnectAsync(host, host.Token("t1", "root", Role.Admin), "cw/#");
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, client.ConnectResult.ResultCode);
@@ -99,7 +98,7 @@ public sealed class ConnectTests(BrokerHost host)
     [InlineData("admin", "root", "any-screen")]
     public async Task Allowed_device_usernames_connect(string role, string sub, string username)
     {
-        Roles.TryParse(role, out var parsed);
+        Assert.True(Roles.TryParse(role, out var parsed));
         await using var client = await TestClient.ConnectAsync(host, host.Token("t1", sub, parsed, ["d1"]), username);
         Assert.Equal(MqttClientConnectResultCode.Success, client.ConnectResult.ResultCode);
     }

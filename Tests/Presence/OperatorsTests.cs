@@ -1,4 +1,3 @@
-using System.Text;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
 using MQTTnet;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
-using MQTTnet;
 using MQTTnet.Protocol;
 
 namespace CreatiWall.Tests.Rest;

@@ -19,25 +19,25 @@ public static class Mosquitto
     }
 
     /// <summary>
-    /// Starts mosquitto_sub printing "topic payload" lines (with -d: protocol details too); call <see cref="Sub.SubscribedAsync"/>
+    /// Starts mosquitto_sub printing "topic payload" lines (with -d: protocol details too); call <see cref="Subscriber.SubscribedAsync"/>
     /// before relying on its subscription.
     /// </summary>
-    public static Sub StartSub(BrokerHost host, string version, string? username, string token, params string[] filtersAndOptions)
+    public static Subscriber StartSub(BrokerHost host, string version, string? username, string token, params string[] filtersAndOptions)
     {
         // stdbuf: mosquitto_sub's stdout is block-buffered when it is not a terminal.
         var args = new List<string> { "-oL", "mosquitto_sub" };
         args.AddRange([.. Common(host, version, username, token), "-d", "-q", "1", "-F", "MSG %t %p", .. filtersAndOptions]);
-        return new Sub(ChildProcess.Start("stdbuf", args));
+        return new Subscriber(ChildProcess.Start("stdbuf", args));
     }
 
     static string[] Common(BrokerHost host, string version, string? username, string token) =>
         ["-h", "127.0.0.1", "-p", host.MqttPort.ToString(), "-V", version, "-u", username ?? "", "-P", token];
 
-    public sealed class Sub : IAsyncDisposable
+    public sealed class Subscriber : IAsyncDisposable
     {
         readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Done)> _waiters = [];
 
-        public Sub(ChildProcess process)
+        public Subscriber(ChildProcess process)
         {
             Process = process;
             process.Line += line =>

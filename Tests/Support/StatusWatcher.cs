@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CreatiWall.Broker.Identity;
 
 namespace CreatiWall.Tests.Support;
 

@@ -27,7 +27,7 @@ public sealed class MosquittoBroker : BrokerUnderTest
             RedirectStandardOutput = true,
         };
         _process = Process.Start(info)!;
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("mosquitto: " + e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("mosquitto: " + e.Data); } };
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();

@@ -1,5 +1,4 @@
 using CreatiWall.Broker.Identity;
-using Microsoft.Extensions.Options;
 
 namespace CreatiWall.Bench.Brokers;
 

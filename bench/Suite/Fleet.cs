@@ -74,8 +74,8 @@ public sealed class Fleet(BrokerUnderTest broker, int size) : IAsyncDisposable
             if (_clients[i] is { } client)
             {
                 _clients[i] = null;
-                await client.DisconnectAsync().ContinueWith(_ => { });
-                await client.Closed.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+                await client.DisconnectAsync().ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                await client.Closed.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 await client.DisposeAsync();
             }
         });

@@ -1,4 +1,3 @@
-using System.Text;
 using CreatiWall.Bench.Brokers;
 
 namespace CreatiWall.Bench.Suite;

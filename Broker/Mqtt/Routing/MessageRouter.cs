@@ -13,7 +13,7 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 /// BENCHMARKS.md, idle fleet). MQTT's rules are kept: the highest granted QoS of overlapping subscriptions, no-local,
 /// retain-as-published and subscription identifiers; QoS 1/2 packet identifiers are assigned by the session's queue.
 /// </summary>
-internal sealed class MessageRouter
+internal sealed class MessageRouter : IDisposable
 {
     /// <summary>One session's subscriptions (MQTTnet does not expose them).</summary>
     public sealed class Subscriber(string clientId, MqttSessionStatus session, Principal? principal)
@@ -243,4 +243,6 @@ internal sealed class MessageRouter
         UserProperties = message.UserProperties,
         SubscriptionIdentifiers = identifiers,
     };
+
+    public void Dispose() => _tree.Dispose();
 }

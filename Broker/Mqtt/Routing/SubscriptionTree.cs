@@ -17,7 +17,7 @@ internal readonly record struct SubscriptionOptions(MqttQualityOfServiceLevel Qo
 /// its own levels (plus the <c>+</c> and <c>#</c> branches), however many sessions are connected.
 /// </summary>
 /// <typeparam name="TSubscriber">Whoever subscribed; compared by reference.</typeparam>
-internal sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
+internal sealed class SubscriptionTree<TSubscriber> : IDisposable where TSubscriber : class
 {
     sealed class Node
     {
@@ -199,4 +199,6 @@ internal sealed class SubscriptionTree<TSubscriber> where TSubscriber : class
     /// <summary>At the topic's last level, "…/level/#" matches too.</summary>
     static int CollectHashChild(Node node, List<KeyValuePair<TSubscriber, SubscriptionOptions>> matches) =>
         node.Children?.TryGetValue("#", out var hash) == true ? hash.Collect(matches) : 0;
+
+    public void Dispose() => _lock.Dispose();
 }

@@ -4,7 +4,7 @@ namespace CreatiWall.Broker.Storage.Sqlite;
 /// <c>seq</c> numbers handed out from a block reserved in the file beforehand: only reserving a block waits for a
 /// commit (a layout update to 10,000 screens takes 10,000 numbers at once); a restart skips what was left of a block.
 /// </summary>
-internal sealed class SqliteSequences(SqliteWriteQueue writes) : ISequenceStore
+internal sealed class SqliteSequences(SqliteWriteQueue writes) : ISequenceStore, IDisposable
 {
     /// <summary>Sequence numbers reserved per database write; a restart skips at most this many.</summary>
     const int SeqBlock = 100;
@@ -39,4 +39,6 @@ internal sealed class SqliteSequences(SqliteWriteQueue writes) : ISequenceStore
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 }

@@ -28,10 +28,7 @@ internal sealed class SqliteWriteQueue : IDisposable
     public Task<T> RunAsync<T>(Func<SqliteSession, T> work)
     {
         var operation = new Operation<T>(work);
-        if (!_queue.Writer.TryWrite(operation))
-        {
-            throw new ObjectDisposedException(nameof(SqliteStore));
-        }
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), typeof(SqliteStore));
 
         return operation.Task;
     }

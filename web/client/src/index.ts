@@ -33,6 +33,8 @@ export class RealtimeClient {
   private readonly handlers = new Map<string, Set<AnyHandler>>();
   private readonly lastSeq = new Map<string, number>();
   private readonly seen = new Set<string>();
+  /** Live messages that arrived while missed ones are being recovered (undefined when not recovering). */
+  private held?: Envelope[];
   private attempts = 0;
   private closing = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
@@ -138,12 +140,23 @@ export class RealtimeClient {
     });
   }
 
-  /** Once connected: the topics, then (after a reconnect) what was missed, then "connected". */
+  /**
+   * Once connected: the topics, then (after a reconnect) what was missed, then "connected". Messages that arrive live
+   * while the missed ones are fetched are held and handed on after them, so handlers see each channel in order.
+   */
   private async subscribe(client: MqttClient): Promise<void> {
-    await client.subscribeAsync(this.topics(), { qos: 1 });
     const recovering = this.attempts > 0 || this.lastSeq.size > 0;
-    this.attempts = 0;
-    if (recovering) await this.recover();
+    this.held = recovering ? [] : undefined;
+    try {
+      await client.subscribeAsync(this.topics(), { qos: 1 });
+      this.attempts = 0;
+      if (recovering) await this.recover();
+    } finally {
+      const held = this.held ?? [];
+      this.held = undefined;
+      held.forEach((envelope) => this.dispatch(envelope));
+    }
+
     this.setConnected(true);
   }
 
@@ -190,11 +203,16 @@ export class RealtimeClient {
   }
 
   private receive(topic: string, payload: Uint8Array) {
+    let envelope: Envelope;
     try {
-      this.dispatch(JSON.parse(new TextDecoder().decode(payload)) as Envelope);
+      envelope = JSON.parse(new TextDecoder().decode(payload)) as Envelope;
     } catch {
       this.debug("not an envelope on", topic);
+      return;
     }
+
+    if (this.held) this.held.push(envelope);
+    else this.dispatch(envelope);
   }
 
   private dispatch(envelope: Envelope) {
