@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Cluster;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.LayoutUpdates;
 using CreatiWall.Broker.Metrics;
@@ -60,6 +61,7 @@ public static class BrokerServices
         services.AddSingleton<Handover>();
         services.AddSingleton<BrokerLifecycle>();
         services.AddSingleton<MqttServerHandle>();
+        services.AddCluster(configuration);
         services.AddSingleton<MqttEventAdapter>();
         services.AddSingleton(sp => new BrokerTransport(
             sp.GetRequiredService<TrafficCounters>(), sp.GetRequiredService<MqttCounters>(), sp.GetRequiredService<TimeProvider>(),

@@ -110,7 +110,8 @@ internal sealed partial class MqttEventAdapter
             delivered = router.Route(message, e.ClientId);
         }
 
-        if (delivered == 0 && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
+        var elsewhere = relay.Relay(message, e.ClientId);
+        if (delivered == 0 && !elsewhere && e.Response.ReasonCode == MqttPubAckReasonCode.Success)
         {
             e.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
         }

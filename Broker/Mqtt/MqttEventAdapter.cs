@@ -19,6 +19,7 @@ internal sealed partial class MqttEventAdapter(
     RetainedMessages retained,
     IConnectionObserver presence,
     IDeviceTrafficObserver devices,
+    IMessageRelay relay,
     SessionExpiry sessionExpiry,
     Handover handover,
     MqttCounters counters,

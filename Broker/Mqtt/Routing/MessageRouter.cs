@@ -15,25 +15,15 @@ namespace CreatiWall.Broker.Mqtt.Routing;
 /// </summary>
 internal sealed class MessageRouter : IDisposable
 {
-    /// <summary>One session's subscriptions (MQTTnet does not expose them).</summary>
-    public sealed class Subscriber(string clientId, MqttSessionStatus session, Principal? principal)
-    {
-        public string ClientId { get; } = clientId;
-        public MqttSessionStatus Session { get; } = session;
-
-        /// <summary>Who holds the session; null for sessions the broker sets up itself.</summary>
-        public Principal? Principal { get; } = principal;
-        internal Dictionary<string, SubscriptionOptions> Filters { get; } = new(StringComparer.Ordinal);
-
-        internal bool Is(MqttSessionStatus session) => ReferenceEquals(Session.Items, session.Items);
-    }
-
     [ThreadStatic] static List<KeyValuePair<Subscriber, SubscriptionOptions>>? t_matches;
     [ThreadStatic] static Dictionary<Subscriber, SubscriptionOptions>? t_merged;
 
     readonly SubscriptionTree<Subscriber> _tree = new();
     readonly ConcurrentDictionary<string, Subscriber> _byClient = new(StringComparer.Ordinal);
     readonly Lock _changes = new();
+
+    /// <summary>Which tenants' messages this node's sessions can match (cluster mode subscribes to those).</summary>
+    public TenantInterest Interest { get; } = new();
 
     /// <summary>Adds or replaces a subscription; true when the session did not hold this filter yet.</summary>
     public bool Subscribe(string clientId, MqttSessionStatus session, string filter, SubscriptionOptions options, Principal? principal = null)
@@ -57,6 +47,11 @@ internal sealed class MessageRouter : IDisposable
                 subscriber.Filters[filter] = options;
             }
 
+            if (added)
+            {
+                Interest.Add(filter);
+            }
+
             _tree.Add(subscriber, filter, options);
             return added;
         }
@@ -70,7 +65,10 @@ internal sealed class MessageRouter : IDisposable
             {
                 lock (subscriber.Filters)
                 {
-                    subscriber.Filters.Remove(filter);
+                    if (subscriber.Filters.Remove(filter))
+                    {
+                        Interest.Remove(filter);
+                    }
                 }
 
                 _tree.Remove(subscriber, filter);
@@ -99,6 +97,7 @@ internal sealed class MessageRouter : IDisposable
             foreach (var filter in subscriber.Filters.Keys)
             {
                 _tree.Remove(subscriber, filter);
+                Interest.Remove(filter);
             }
 
             subscriber.Filters.Clear();

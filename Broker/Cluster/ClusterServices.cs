@@ -1,0 +1,47 @@
+using CreatiWall.Broker.Mqtt;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreatiWall.Broker.Cluster;
+
+internal static class ClusterServices
+{
+    public const string RedisConnectionKey = "Redis:ConnectionString";
+
+    /// <summary>
+    /// With <c>Redis:ConnectionString</c> set: this node joins the cluster (routing between nodes, shared state); without
+    /// it, a single node with nothing to relay.
+    /// </summary>
+    public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
+    {
+        var redis = configuration[RedisConnectionKey];
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IMessageRelay, NoRelay>();
+            return services;
+        }
+
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false; // the node starts (not ready) while Redis is down, and connects when it is back
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.AddSingleton(sp =>
+        {
+            var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            var mqtt = sp.GetRequiredService<IOptions<MqttOptions>>().Value;
+            var id = cluster.NodeId ?? $"{Environment.MachineName}:{(mqtt.TcpPort != 0 ? mqtt.TcpPort : Environment.ProcessId)}";
+            return new ClusterNode(id, sp.GetRequiredService<TimeProvider>().GetUtcNow());
+        });
+        services.AddSingleton<ClusterBus>();
+        services.AddSingleton<IMessageRelay>(sp => sp.GetRequiredService<ClusterBus>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterBus>());
+        return services;
+    }
+}
