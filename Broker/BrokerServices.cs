@@ -8,6 +8,7 @@ using CreatiWall.Broker.Operations;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Publishing;
 using CreatiWall.Broker.Storage;
+using CreatiWall.Broker.Storage.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,7 +43,11 @@ public static class BrokerServices
 
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<IBrokerStore, SqliteStore>();
+        if (!services.AddRedisStore(configuration)) // cluster mode: Redis:ConnectionString
+        {
+            services.AddSingleton<IBrokerStore, SqliteStore>();
+        }
+
         // Each data area's interface is the same instance: consumers ask for the small one they use.
         services.AddSingleton<ISequenceStore>(sp => sp.GetRequiredService<IBrokerStore>());
         services.AddSingleton<IDeviceStore>(sp => sp.GetRequiredService<IBrokerStore>());

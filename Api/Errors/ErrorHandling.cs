@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreatiWall.Broker.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -74,9 +75,15 @@ public static partial class ErrorHandling
                 BadHttpRequestException { InnerException: JsonException json } =>
                     (StatusCodes.Status400BadRequest, "invalid_json", Describe(json)),
                 BadHttpRequestException bad => (bad.StatusCode, "invalid_request", bad.Message),
+                _ when Unavailable(exception) is not null =>
+                    (StatusCodes.Status503ServiceUnavailable, "unavailable", "the store is unavailable: try again shortly"),
                 _ => (StatusCodes.Status500InternalServerError, "internal_error", "the server failed to handle the request"),
             };
-            if (status >= 500)
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                LogUnavailable(context.Request.Path, Unavailable(exception)!.Message);
+            }
+            else if (status >= 500)
             {
                 LogUnhandled(exception, context.Request.Path);
             }
@@ -88,6 +95,18 @@ public static partial class ErrorHandling
 
         [LoggerMessage(LogLevel.Error, "Unhandled error on {Path}")]
         partial void LogUnhandled(Exception error, PathString path);
+
+        [LoggerMessage(LogLevel.Warning, "Store unavailable on {Path}: {Reason}")]
+        partial void LogUnavailable(PathString path, string reason);
+
+        /// <summary>The store's "cannot reach it now" (cluster mode: Redis down), also when wrapped by whoever called the store.</summary>
+        static StoreUnavailableException? Unavailable(Exception? error) => error switch
+        {
+            null => null,
+            StoreUnavailableException unavailable => unavailable,
+            AggregateException many => many.InnerExceptions.Select(Unavailable).FirstOrDefault(u => u is not null),
+            _ => Unavailable(error.InnerException),
+        };
 
         /// <summary>System.Text.Json's message names the path of the bad field (<c>$.layoutId</c>); keep that, drop positions.</summary>
         static string Describe(JsonException json)

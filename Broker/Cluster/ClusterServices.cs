@@ -1,10 +1,8 @@
 using CreatiWall.Broker.Mqtt;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace CreatiWall.Broker.Cluster;
 
@@ -26,12 +24,7 @@ internal static class ClusterServices
         }
 
         services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(redis);
-            options.AbortOnConnectFail = false; // the node starts (not ready) while Redis is down, and connects when it is back
-            return ConnectionMultiplexer.Connect(options);
-        });
+        // The one Redis connection (IConnectionMultiplexer) is the store's: RedisServices.AddRedisStore registers it.
         services.AddSingleton(sp =>
         {
             var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;

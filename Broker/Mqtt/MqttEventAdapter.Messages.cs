@@ -15,7 +15,7 @@ internal sealed partial class MqttEventAdapter
     /// </summary>
     readonly Lock _retainedOrder = new();
 
-    Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
         var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
@@ -26,16 +26,18 @@ internal sealed partial class MqttEventAdapter
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             e.ReasonString = "not authorized";
             LogSubscriptionRefused(e.ClientId, filter.TrimStart(MqttConnection.ForbiddenMark));
-            return Task.CompletedTask;
+            return;
         }
 
         var topicFilter = e.TopicFilter;
         var options = new SubscriptionOptions(decision.Qos, topicFilter.NoLocal, topicFilter.RetainAsPublished, connection!.SubscriptionIdentifier);
+        bool sendRetained;
         lock (_retainedOrder)
         {
             var added = router.Subscribe(e.ClientId, e.Session, filter, options, connection.Principal);
-            if (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
-                (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly && added))
+            sendRetained = topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
+                (topicFilter.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly && added);
+            if (sendRetained)
             {
                 foreach (var message in retained.Matching(filter).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
                 {
@@ -44,8 +46,16 @@ internal sealed partial class MqttEventAdapter
             }
         }
 
+        if (sendRetained && retained.ReadsThrough)
+        {
+            // Cluster mode: read from the store once the subscription is in place, so none published meanwhile is missed.
+            foreach (var message in (await retained.LookupAsync(filter)).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
+            {
+                MessageRouter.DeliverRetained(e.Session, message, options);
+            }
+        }
+
         LogSubscribed(e.ClientId, filter);
-        return Task.CompletedTask;
     }
 
     Task InterceptPublishAsync(InterceptingPublishEventArgs e)

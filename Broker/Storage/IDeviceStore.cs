@@ -9,7 +9,9 @@ internal interface IDeviceStore
     /// <summary>
     /// Applies <paramref name="change"/> to the device's record (a new offline one on first sight) and stores the result,
     /// atomically with respect to every other change of the store; returns the stored record once it is durable.
-    /// <paramref name="change"/> runs once, may run on another thread and must not call the store.
+    /// <paramref name="change"/> runs once per attempt: the embedded store makes one, the cluster's store makes another when
+    /// a change of the same device came between (so it must be a function of the record it gets, with no effect that may
+    /// not repeat). It may run on another thread and must not call the store.
     /// </summary>
     ValueTask<DeviceRecord> UpdateDeviceAsync(string tenant, string deviceId, Func<DeviceRecord, DeviceRecord> change);
 

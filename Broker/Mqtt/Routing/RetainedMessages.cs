@@ -15,11 +15,23 @@ internal sealed partial class RetainedMessages(IRetainedStore store, ILogger<Ret
 {
     readonly ConcurrentDictionary<string, MqttApplicationMessage> _byTopic = new(StringComparer.Ordinal);
 
+    // Cluster mode (a store that looks messages up): no copy of every tenant's retained set in memory; a new
+    // subscription reads what it needs (LookupAsync). Only $SYS, per node and never stored there, is kept here.
+    readonly IRetainedLookup? _lookup = store as IRetainedLookup;
+
+    /// <summary>Cluster mode: retained messages are read from the store on subscribe (<see cref="LookupAsync"/>), not loaded.</summary>
+    public bool ReadsThrough => _lookup is not null;
+
     public int Count => _byTopic.Count;
 
     /// <summary>Loads the stored messages; those on topics that keep none (stored by older versions) are deleted instead.</summary>
     public async Task LoadAsync()
     {
+        if (_lookup is not null)
+        {
+            return;
+        }
+
         foreach (var message in await store.LoadRetainedAsync())
         {
             if (TopicTable.KeepsRetained(message.Topic))
@@ -40,7 +52,11 @@ internal sealed partial class RetainedMessages(IRetainedStore store, ILogger<Ret
     /// </summary>
     public void Keep(MqttApplicationMessage message)
     {
-        Set(message);
+        if (_lookup is null || message.Topic.StartsWith('$'))
+        {
+            Set(message);
+        }
+
         store.SaveRetainedAsync(message).ContinueWith(
             t => LogNotSaved(t.Exception!, message.Topic), TaskContinuationOptions.OnlyOnFaulted);
     }
@@ -72,6 +88,44 @@ internal sealed partial class RetainedMessages(IRetainedStore store, ILogger<Ret
         return _byTopic.Values.Where(m => Matches(m.Topic, filter));
     }
 
+    /// <summary>
+    /// Cluster mode: the stored retained messages a new subscription to <paramref name="filter"/> receives (one read for
+    /// a topic, the tenant's set for a wildcard; every tenant's only for a filter with a wildcard in place of the tenant).
+    /// Empty on a single node, and when the store fails (logged: the subscription stands, without its retained messages).
+    /// </summary>
+    public async Task<IReadOnlyList<MqttApplicationMessage>> LookupAsync(string filter)
+    {
+        if (_lookup is null || filter.StartsWith('$'))
+        {
+            return [];
+        }
+
+        try
+        {
+            if (filter.AsSpan().IndexOfAny('+', '#') < 0)
+            {
+                return await _lookup.GetRetainedAsync(filter) is { } exact ? [exact] : [];
+            }
+
+            var levels = filter.Split('/');
+            var tenants = levels[0] is "+" or "#" || (levels[0] == "cw" && levels.Length > 1 && levels[1] is "+" or "#")
+                ? await _lookup.ListRetainedTenantsAsync()
+                : [levels[0] == "cw" && levels.Length > 1 ? levels[1] : "_"];
+            var found = new List<MqttApplicationMessage>();
+            foreach (var tenant in tenants)
+            {
+                found.AddRange((await _lookup.ListRetainedAsync(tenant)).Where(m => Matches(m.Topic, filter)));
+            }
+
+            return found;
+        }
+        catch (Exception error)
+        {
+            LogLookupFailed(error, filter);
+            return [];
+        }
+    }
+
     /// <summary>MQTT 4.7: '+' is one level, '#' the rest (and the parent), wildcards first never reach '$' topics.</summary>
     public static bool Matches(string topic, string filter)
     {
@@ -100,6 +154,9 @@ internal sealed partial class RetainedMessages(IRetainedStore store, ILogger<Ret
 
     [LoggerMessage(LogLevel.Warning, "Retained message of {Topic} deleted: the topic keeps no retained message")]
     partial void LogCleared(string topic);
+
+    [LoggerMessage(LogLevel.Warning, "Retained messages for {Filter} could not be read from the store")]
+    partial void LogLookupFailed(Exception error, string filter);
 
     [LoggerMessage(LogLevel.Error, "Retained message of {Topic} could not be stored")]
     partial void LogNotSaved(Exception error, string topic);
