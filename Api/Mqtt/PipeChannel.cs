@@ -81,6 +81,12 @@ public sealed class PipeChannel(
                 {
                     var packet = await DecodeAsync(buffer.Slice(0, frame.TotalLength), frame);
                     _input.AdvanceTo(buffer.GetPosition(frame.TotalLength));
+                    if (PacketChecks.Refusal(packet) is { } unacceptable)
+                    {
+                        _connectRead &= packet is not MqttConnectPacket; // no DISCONNECT before a CONNACK: just closed
+                        throw await RefuseAsync(unacceptable);
+                    }
+
                     return packet;
                 }
 
@@ -162,7 +168,7 @@ public sealed class PipeChannel(
         refused(refusal, RemoteEndPoint);
         if (_connectRead && formatter.ProtocolVersion == MqttProtocolVersion.V500 && refusal.Code != "ended-mid-packet")
         {
-            var reason = refusal.Code == "packet-too-large" ? MqttDisconnectReasonCode.PacketTooLarge : MqttDisconnectReasonCode.MalformedPacket;
+            var reason = refusal.Disconnect ?? (refusal.Code == "packet-too-large" ? MqttDisconnectReasonCode.PacketTooLarge : MqttDisconnectReasonCode.MalformedPacket);
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));

@@ -178,6 +178,8 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
     /// <summary>What MQTTnet's CONNACK leaves out: a lowered session expiry (MQTT 5), and 3.1.1 codes for quota refusals.</summary>
     void CompleteConnAck(MqttConnAckPacket connAck)
     {
+        connAck.TopicAliasMaximum = 0; // MQTTnet offers 65,535 and keeps each aliased topic, whatever becomes of the publish
+
         if (Connection is { } connection && connection.SessionExpiryGranted < connection.SessionExpiryRequested)
         {
             connAck.SessionExpiryInterval = connection.SessionExpiryGranted;

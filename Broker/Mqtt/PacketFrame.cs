@@ -58,10 +58,14 @@ public readonly record struct PacketFrame(byte FixedHeader, int HeaderLength, in
     /// </summary>
     public PacketRefusal? Refusal(bool first, int maxPacketBytes) =>
         first && PacketType != 1 ? new PacketRefusal("not-connect-first", "the first packet is not CONNECT")
+        : first && FixedHeader != 0x10 ? new PacketRefusal("malformed-header", "a CONNECT with reserved flags set")
         : first && TotalLength > MaxConnectBytes ? new PacketRefusal("connect-too-large", $"a CONNECT of {TotalLength} bytes (at most {MaxConnectBytes})")
         : TotalLength > maxPacketBytes ? new PacketRefusal("packet-too-large", $"a packet of {TotalLength} bytes (at most {maxPacketBytes})")
         : null;
 }
 
-/// <summary>Why the broker ended a connection at the packet level: a short code (metrics) and words (logs).</summary>
-public sealed record PacketRefusal(string Code, string Reason);
+/// <summary>
+/// Why the broker ended a connection at the packet level: a short code (metrics), words (logs), and the MQTT 5 DISCONNECT
+/// reason code an MQTT 5 client is told (null: 0x95 for a size, else 0x81 malformed packet).
+/// </summary>
+public sealed record PacketRefusal(string Code, string Reason, MQTTnet.Protocol.MqttDisconnectReasonCode? Disconnect = null);

@@ -1,0 +1,27 @@
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace CreatiWall.Broker.Mqtt;
+
+/// <summary>
+/// Rules on a decoded packet, applied before MQTTnet acts on it: what MQTTnet would otherwise store or accept although
+/// the broker does not offer it (topic aliases: MQTTnet keeps every aliased topic, refused or not), or what costs far
+/// more memory than the packet's bytes (thousands of empty user properties).
+/// </summary>
+public static class PacketChecks
+{
+    /// <summary>User properties one packet may carry.</summary>
+    public const int MaxUserProperties = 64;
+
+    /// <summary>Why <paramref name="packet"/> ends the connection, or null when it may be handled.</summary>
+    public static PacketRefusal? Refusal(MqttPacket packet) => packet switch
+    {
+        MqttPublishPacket { TopicAlias: > 0 } => new("topic-alias", "a topic alias (the broker announces none)", MqttDisconnectReasonCode.TopicAliasInvalid),
+        MqttPublishPacket { UserProperties.Count: > MaxUserProperties } or MqttConnectPacket { UserProperties.Count: > MaxUserProperties }
+            or MqttConnectPacket { WillUserProperties.Count: > MaxUserProperties } or MqttSubscribePacket { UserProperties.Count: > MaxUserProperties } =>
+            new("too-many-properties", $"more than {MaxUserProperties} user properties", MqttDisconnectReasonCode.ImplementationSpecificError),
+        MqttSubscribePacket { TopicFilters.Count: 0 } => new("empty-subscribe", "a SUBSCRIBE without topic filters", MqttDisconnectReasonCode.ProtocolError),
+        MqttUnsubscribePacket { TopicFilters.Count: 0 } => new("empty-unsubscribe", "an UNSUBSCRIBE without topic filters", MqttDisconnectReasonCode.ProtocolError),
+        _ => null,
+    };
+}
