@@ -25,21 +25,21 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
     readonly IConnectionMultiplexer _redis;
     readonly ClusterNode _node;
     readonly MessageRouter _router;
-    readonly RetainedMessages _retained;
     readonly ClusterOptions _options;
     readonly ILogger<ClusterBus> _logger;
     readonly LogThrottle _failures;
     readonly Channel<(string Tenant, bool Interested)> _interest = Channel.CreateUnbounded<(string, bool)>(new() { SingleReader = true });
     readonly Dictionary<string, ChannelMessageQueue> _listening = new(StringComparer.Ordinal); // only the interest loop touches it
     readonly ConcurrentDictionary<string, bool> _announced = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, TaskCompletionSource> _subscribed = new(StringComparer.Ordinal);
     readonly CancellationTokenSource _stop = new();
     bool _allTenants;
     Task? _loop;
 
-    public ClusterBus(IConnectionMultiplexer redis, ClusterNode node, MessageRouter router, RetainedMessages retained,
+    public ClusterBus(IConnectionMultiplexer redis, ClusterNode node, MessageRouter router,
         IOptions<ClusterOptions> options, ILogger<ClusterBus> logger, TimeProvider time)
     {
-        (_redis, _node, _router, _retained, _options, _logger) = (redis, node, router, retained, options.Value, logger);
+        (_redis, _node, _router, _options, _logger) = (redis, node, router, options.Value, logger);
         _failures = new LogThrottle(TimeSpan.FromSeconds(10), time);
         router.Interest.Changed += (tenant, interested) => _interest.Writer.TryWrite((tenant, interested));
     }
@@ -66,6 +66,22 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
 
     static string? TenantOfTopic(string topic) =>
         topic.StartsWith("cw/", StringComparison.Ordinal) && topic.IndexOf('/', 3) is > 3 and var end ? topic[3..end] : null;
+
+    /// <summary>Waits (at most <see cref="MaxListenWait"/>: Redis may be down) until this node listens to the filter's tenant.</summary>
+    public Task ListeningAsync(string filter)
+    {
+        if (TenantInterest.TenantOf(filter) is not { } tenant)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Subscribed(tenant).Task.WaitAsync(MaxListenWait).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    static readonly TimeSpan MaxListenWait = TimeSpan.FromSeconds(2);
+
+    TaskCompletionSource Subscribed(string tenant) =>
+        _subscribed.GetOrAdd(tenant, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -122,6 +138,15 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
             {
                 _allTenants = interested;
                 await ListenAsync(interested ? await KnownTenantsAsync() : _router.Interest.Tenants);
+                if (interested)
+                {
+                    Subscribed(TenantInterest.AllTenants).TrySetResult();
+                }
+                else
+                {
+                    _subscribed.TryRemove(TenantInterest.AllTenants, out _);
+                }
+
                 return;
             }
 
@@ -131,6 +156,7 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
             }
             else if (!_allTenants && _listening.Remove(tenant, out var queue))
             {
+                _subscribed.TryRemove(tenant, out _);
                 await queue.UnsubscribeAsync();
             }
         }
@@ -149,20 +175,16 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
             var queue = await _redis.GetSubscriber().SubscribeAsync(ChannelOf(tenant));
             queue.OnMessage(message => Deliver(message.Message));
             _listening[tenant] = queue;
+            Subscribed(tenant).TrySetResult();
         }
     }
 
-    /// <summary>A message from another node: routed to this node's sessions only; a retained one is kept as current here too.</summary>
+    /// <summary>A message from another node: routed to this node's sessions only (the node it came from stored it if retained).</summary>
     void Deliver(RedisValue value)
     {
         if (BusMessage.Read((byte[])value!) is not var (origin, sender, message) || origin == _node.Id)
         {
             return;
-        }
-
-        if (message.Retain)
-        {
-            _retained.Set(message);
         }
 
         _router.Route(message, sender);

@@ -46,6 +46,8 @@ internal sealed partial class MqttEventAdapter
             }
         }
 
+        await relay.ListeningAsync(filter); // cluster: the SUBACK waits until other nodes' messages arrive here
+
         if (sendRetained && retained.ReadsThrough)
         {
             // Cluster mode: read from the store once the subscription is in place, so none published meanwhile is missed.
