@@ -77,6 +77,7 @@ public static class BrokerServices
         services.AddHostedService<MqttServerHost>();
 
         services.AddSingleton<ServerPublisher>();
+        services.TryAddSingleton<IPresenceLedger, LocalPresenceLedger>(); // cluster mode registered Redis's above
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<IConnectionObserver>(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddSingleton(sp => new Layouts(
@@ -90,7 +91,8 @@ public static class BrokerServices
         services.AddSingleton(sp => new BrokerOperations(
             sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MessageRouter>(), sp.GetRequiredService<MqttEventAdapter>(),
             sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IHistoryStore>(),
-            sp.GetRequiredService<IStoreHealth>(), sp.GetRequiredService<BrokerLifecycle>()));
+            sp.GetRequiredService<IStoreHealth>(), sp.GetRequiredService<BrokerLifecycle>(), sp.GetRequiredService<ISessionDirectory>(),
+            sp.GetRequiredService<IClusterView>(), sp.GetRequiredService<ClusterNode>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -45,6 +45,9 @@ public static class PresenceStatus
 
     public const string Clean = "clean";
     public const string KeepaliveTimeout = "keepalive-timeout";
+
+    /// <summary>Cluster mode: the node that held the device's connection stopped, and the device has not come back.</summary>
+    public const string NodeLost = "node-lost";
     public const string NetworkError = "network-error";
     public const string TakenOver = "taken-over";
     public const string TokenExpired = "token-expired";

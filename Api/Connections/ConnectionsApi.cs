@@ -25,7 +25,11 @@ public sealed record DeviceCounts(int Online, int Offline);
 
 public sealed record ConnectedUser(string UserId, int Connections);
 
-public sealed record StatusResponse(int TotalConnections, IReadOnlyList<ChannelCount> Channels, DeviceCounts Devices, IReadOnlyList<ConnectedUser> Users);
+public sealed record StatusResponse(
+    int TotalConnections, IReadOnlyList<ChannelCount> Channels, DeviceCounts Devices, IReadOnlyList<ConnectedUser> Users, IReadOnlyList<NodeInfo> Nodes);
+
+/// <summary>A node of the cluster (one entry on a single node): the caller's tenant's connections on it, when it started, when it was last heard of.</summary>
+public sealed record NodeInfo(string NodeId, int Connections, DateTimeOffset StartedAt, DateTimeOffset LastSeen);
 
 /// <summary>MQTT connections seen from REST: how to connect, ending one, the live status.</summary>
 public static class ConnectionsApi
@@ -138,6 +142,7 @@ public static class ConnectionsApi
             status.Connections,
             status.Channels.Select(c => new ChannelCount(c.Channel, c.Subscribers)).ToList(),
             new DeviceCounts(status.DevicesOnline, status.DevicesOffline),
-            status.Users.Select(u => new ConnectedUser(u.UserId, u.Connections)).ToList()));
+            status.Users.Select(u => new ConnectedUser(u.UserId, u.Connections)).ToList(),
+            status.Nodes.Select(n => new NodeInfo(n.NodeId, n.Connections, n.StartedAt, n.LastSeen)).ToList()));
     }
 }

@@ -1,4 +1,5 @@
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Operations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,20 +12,12 @@ internal static class ClusterServices
     public const string RedisConnectionKey = "Redis:ConnectionString";
 
     /// <summary>
-    /// With <c>Redis:ConnectionString</c> set: this node joins the cluster (routing between nodes, shared state); without
-    /// it, a single node with nothing to relay.
+    /// With <c>Redis:ConnectionString</c> set: this node joins the cluster (routing between nodes, client ids, heartbeats,
+    /// sweeping dead nodes); without it, a single node with nothing to relay and nobody else to ask.
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        var redis = configuration[RedisConnectionKey];
-        if (string.IsNullOrWhiteSpace(redis))
-        {
-            services.AddSingleton<IMessageRelay, NoRelay>();
-            return services;
-        }
-
         services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        // The one Redis connection (IConnectionMultiplexer) is the store's: RedisServices.AddRedisStore registers it.
         services.AddSingleton(sp =>
         {
             var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
@@ -32,9 +25,24 @@ internal static class ClusterServices
             var id = cluster.NodeId ?? $"{Environment.MachineName}:{(mqtt.TcpPort != 0 ? mqtt.TcpPort : Environment.ProcessId)}";
             return new ClusterNode(id, sp.GetRequiredService<TimeProvider>().GetUtcNow());
         });
+
+        if (string.IsNullOrWhiteSpace(configuration[RedisConnectionKey]))
+        {
+            services.AddSingleton<IMessageRelay, NoRelay>();
+            services.AddSingleton<ISessionDirectory, LocalSessions>();
+            services.AddSingleton<IClusterView, SingleNodeView>();
+            return services;
+        }
+
+        // The one Redis connection (IConnectionMultiplexer) is the store's: RedisServices.AddRedisStore registers it.
         services.AddSingleton<ClusterBus>();
         services.AddSingleton<IMessageRelay>(sp => sp.GetRequiredService<ClusterBus>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterBus>());
+        services.AddSingleton<ISessionDirectory, ClusterSessions>();
+        services.AddSingleton<NodeSweeper>();
+        services.AddSingleton<ClusterNodes>();
+        services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterNodes>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterNodes>());
         return services;
     }
 }

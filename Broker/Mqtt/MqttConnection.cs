@@ -23,6 +23,17 @@ internal sealed class MqttConnection(string clientId, Principal principal, Obser
     public ObservedChannel Channel { get; } = channel;
     public DateTimeOffset ConnectedAt { get; } = time.GetUtcNow();
 
+    /// <summary>
+    /// Names this connection across a cluster (<c>node|unique id</c>): who holds a device's presence or a client id is
+    /// compared by it, so the end of an older connection never undoes a newer one's claim.
+    /// </summary>
+    public string Holder { get; init; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Another node has a newer connection of this client id or device: this one's end must say nothing (no will of its status).</summary>
+    public bool Superseded { get => Volatile.Read(ref _superseded); set => Volatile.Write(ref _superseded, value); }
+
+    bool _superseded;
+
     /// <summary>The session expiry the CONNECT asked for (MQTT 5).</summary>
     public uint SessionExpiryRequested { get; init; }
 

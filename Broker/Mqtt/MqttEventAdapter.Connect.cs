@@ -52,6 +52,7 @@ internal sealed partial class MqttEventAdapter
         var maxExpiry = (uint)_options.MaxSessionExpirySeconds;
         var connection = new MqttConnection(clientId, principal, channel, time)
         {
+            Holder = directory.NodeId + "|" + Guid.NewGuid().ToString("N"),
             SessionExpiryRequested = connect.SessionExpiryInterval,
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
@@ -59,6 +60,12 @@ internal sealed partial class MqttEventAdapter
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {
             connect.SessionExpiryInterval = connection.SessionExpiryGranted; // what MQTTnet's session keeps to
+        }
+
+        if (await directory.ClaimAsync(connection, channel).ConfigureAwait(false) is { } elsewhere)
+        {
+            Refuse(e, elsewhere); // cluster: another identity holds the client id on another node
+            return;
         }
 
         channel.Connection = connection;
@@ -108,6 +115,7 @@ internal sealed partial class MqttEventAdapter
         }
 
         await presence.DisconnectedAsync(connection);
+        await directory.ReleaseAsync(connection);
     }
 
     /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>

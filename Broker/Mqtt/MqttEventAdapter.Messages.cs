@@ -73,7 +73,7 @@ internal sealed partial class MqttEventAdapter
         var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
         var decision = connection is not null
             ? PublishRules.Decide(new PublishRequest(connection.Principal, message.Topic, message.Retain,
-                IsWill: connection.Channel.ReceiveEnded, DeviceHasNewerConnection: registry.HasNewerDeviceConnection(connection)))
+                IsWill: connection.Channel.ReceiveEnded, DeviceHasNewerConnection: connection.Superseded || registry.HasNewerDeviceConnection(connection)))
             : new PublishDecision(PublishVerdict.Refuse);
         switch (decision.Verdict)
         {

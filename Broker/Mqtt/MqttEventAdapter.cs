@@ -20,6 +20,7 @@ internal sealed partial class MqttEventAdapter(
     IConnectionObserver presence,
     IDeviceTrafficObserver devices,
     IMessageRelay relay,
+    ISessionDirectory directory,
     SessionExpiry sessionExpiry,
     Handover handover,
     MqttCounters counters,

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CreatiWall.Broker.Cluster;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
@@ -12,7 +13,9 @@ public sealed record ChannelSubscribers(string Channel, int Subscribers);
 public sealed record ConnectedUser(string UserId, int Connections);
 
 /// <summary>Live figures of one tenant (or all): connections, subscribers per channel, devices, people connected.</summary>
-public sealed record LiveStatus(int Connections, IReadOnlyList<ChannelSubscribers> Channels, int DevicesOnline, int DevicesOffline, IReadOnlyList<ConnectedUser> Users);
+public sealed record LiveStatus(
+    int Connections, IReadOnlyList<ChannelSubscribers> Channels, int DevicesOnline, int DevicesOffline, IReadOnlyList<ConnectedUser> Users,
+    IReadOnlyList<NodeStatus> Nodes);
 
 /// <summary><paramref name="Status"/> is shown to whoever asks (<c>/readyz</c>); <paramref name="Problem"/> is for the log.</summary>
 public sealed record Readiness(bool Ready, string Status, string? Problem);
@@ -39,35 +42,41 @@ public sealed class BrokerOperations
     readonly IHistoryStore history;
     readonly IStoreHealth health;
     readonly BrokerLifecycle lifecycle;
+    readonly ISessionDirectory directory;
+    readonly IClusterView cluster;
+    readonly ClusterNode node;
+    readonly TimeProvider time;
 
     internal BrokerOperations(
         ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher,
-        IDeviceStore devices, IHistoryStore history, IStoreHealth health, BrokerLifecycle lifecycle) =>
+        IDeviceStore devices, IHistoryStore history, IStoreHealth health, BrokerLifecycle lifecycle,
+        ISessionDirectory directory, IClusterView cluster, ClusterNode node, TimeProvider time)
+    {
         (this.registry, this.router, this.rules, this.publisher, this.devices, this.history, this.health, this.lifecycle) =
-        (registry, router, rules, publisher, devices, history, health, lifecycle);
+            (registry, router, rules, publisher, devices, history, health, lifecycle);
+        (this.directory, this.cluster, this.node, this.time) = (directory, cluster, node, time);
+    }
 
-    /// <summary>Live figures of <paramref name="tenant"/>; null: every tenant.</summary>
+    /// <summary>Live figures of <paramref name="tenant"/> (null: every tenant), of this node and every other live one.</summary>
     public async Task<LiveStatus> StatusAsync(string? tenant)
     {
-        var live = registry.Live.Where(c => tenant is null || c.Principal.Tenant == tenant).ToList();
-        var channels = live
-            .SelectMany(c => router.FiltersOf(c.ClientId).Select(Channels.OfFilter).Distinct().Select(channel => (channel, c.ClientId)))
-            .GroupBy(x => x.channel, StringComparer.Ordinal)
-            .Select(g => new ChannelSubscribers(g.Key, g.Count()))
-            .OrderBy(c => c.Channel, StringComparer.Ordinal)
-            .ToList();
-
-        // People (browsers, dashboards): connections of users and admins that do not act as a device.
-        var users = live
-            .Where(c => c.Principal is { Role: Role.User or Role.Admin, ActingDevice: null })
-            .GroupBy(c => c.Principal.Subject, StringComparer.Ordinal)
-            .Select(g => new ConnectedUser(g.Key, g.Count()))
-            .OrderBy(u => u.UserId, StringComparer.Ordinal)
+        var here = LiveFigures.Of(registry.Live.Where(c => tenant is null || c.Principal.Tenant == tenant), router);
+        var others = await cluster.OtherNodesAsync(tenant);
+        var all = LiveFigures.Sum(others.Select(o => o.Figures).Prepend(here));
+        var nodes = others.Select(o => o.Node)
+            .Prepend(new NodeStatus(node.Id, here.Connections, node.StartedAt, time.GetUtcNow()))
+            .OrderBy(n => n.NodeId, StringComparer.Ordinal)
             .ToList();
 
         var known = await devices.ListDevicesAsync(tenant);
         var online = known.Count(d => d.Status == DeviceRecord.Online);
-        return new LiveStatus(live.Count, channels, online, known.Count - online, users);
+        return new LiveStatus(
+            all.Connections,
+            [.. all.Channels.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ChannelSubscribers(c.Key, c.Value))],
+            online,
+            known.Count - online,
+            [.. all.Users.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => new ConnectedUser(u.Key, u.Value))],
+            nodes);
     }
 
     /// <summary>
@@ -76,8 +85,13 @@ public sealed class BrokerOperations
     /// </summary>
     public async Task<KickOutcome> KickAsync(Principal caller, string connectionId, string? deviceId)
     {
-        if (!registry.TryGetLive(ClientIds.Scope(caller.Tenant, connectionId), out var connection) ||
-            (deviceId is not null && connection.Principal.ActingDevice != deviceId))
+        var clientId = ClientIds.Scope(caller.Tenant, connectionId);
+        if (!registry.TryGetLive(clientId, out var connection))
+        {
+            return await directory.FindAsync(clientId) is { } remote ? await KickElsewhereAsync(caller, remote, deviceId) : KickOutcome.NotFound;
+        }
+
+        if (deviceId is not null && connection.Principal.ActingDevice != deviceId)
         {
             return KickOutcome.NotFound;
         }
@@ -89,6 +103,23 @@ public sealed class BrokerOperations
         }
 
         return await rules.EndAsync(connection, EndReason.Kicked) ? KickOutcome.Ended : KickOutcome.NotFound;
+    }
+
+    /// <summary>Cluster mode: the client is connected on another node, which is asked to end it.</summary>
+    async Task<KickOutcome> KickElsewhereAsync(Principal caller, RemoteClient remote, string? deviceId)
+    {
+        if (remote.Tenant != caller.Tenant || (deviceId is not null && remote.Device != deviceId))
+        {
+            return KickOutcome.NotFound;
+        }
+
+        if (caller.Role != Role.Admin && (remote.Subject != caller.Subject || remote.Role != caller.Role.ToClaim()))
+        {
+            return KickOutcome.Forbidden;
+        }
+
+        await directory.EndAsync(remote, EndReason.Kicked);
+        return KickOutcome.Ended;
     }
 
     /// <summary>Publishes an envelope as the server (kept for catch-up on history channels); see <see cref="ServerPublisher"/>.</summary>

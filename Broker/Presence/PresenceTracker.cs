@@ -8,9 +8,10 @@ namespace CreatiWall.Broker.Presence;
 
 /// <summary>
 /// Each device's online/offline status: the retained <c>cw/t/devices/d/status</c> envelope and the stored record.
-/// Only the device's newest connection writes it, so an old connection's end never overwrites a newer online.
+/// Only the device's newest connection writes it, so an old connection's end never overwrites a newer online: on this
+/// node by the connection it knows as current, across a cluster by the <see cref="IPresenceLedger"/>'s holder check.
 /// </summary>
-internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore store, TimeProvider time) : IConnectionObserver
+internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore store, IPresenceLedger ledger, TimeProvider time) : IConnectionObserver
 {
     readonly ConcurrentDictionary<(string Tenant, string Device), MqttConnection> _current = new();
 
@@ -24,10 +25,14 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
             return;
         }
 
-        await UnderDeviceLockAsync(key, () =>
+        await UnderDeviceLockAsync(key, async () =>
         {
             _current[key] = connection;
-            return WriteAsync(key, DeviceRecord.Online, null);
+            var since = time.GetUtcNow();
+            if (await ledger.OnlineAsync(key.Tenant, key.Device, connection.Holder, since))
+            {
+                await PublishAsync(key, DeviceRecord.Online, since, null);
+            }
         });
     }
 
@@ -41,8 +46,27 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
         // When a newer connection of the device has taken its place, it stays online.
         await UnderDeviceLockAsync(key, () =>
             _current.TryRemove(new KeyValuePair<(string, string), MqttConnection>(key, connection))
-                ? WriteAsync(key, DeviceRecord.Offline, connection.EndReason.ToContract())
+                ? OfflineAsync(key, connection.Holder, connection.EndReason.ToContract())
                 : Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// Cluster mode: the node that held <paramref name="holder"/>'s connection is gone. The device goes offline
+    /// (<c>node-lost</c>) unless it came back since, here or on another node.
+    /// </summary>
+    public Task LostAsync(string tenant, string device, string holder)
+    {
+        var key = (tenant, device);
+        return UnderDeviceLockAsync(key, () => _current.ContainsKey(key) ? Task.CompletedTask : OfflineAsync(key, holder, PresenceStatus.NodeLost));
+    }
+
+    async Task OfflineAsync((string Tenant, string Device) key, string holder, string reason)
+    {
+        var since = time.GetUtcNow();
+        if (await ledger.OfflineAsync(key.Tenant, key.Device, holder, since, reason))
+        {
+            await PublishAsync(key, DeviceRecord.Offline, since, reason);
+        }
     }
 
     /// <summary>
@@ -65,10 +89,16 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
 
     /// <summary>
     /// After a restart (or crash) no connection survives: devices recorded online are written offline
-    /// (<c>network-error</c>), so their retained status matches the server's view.
+    /// (<c>network-error</c>), so their retained status matches the server's view. Not in a cluster, where other nodes
+    /// hold devices online: there the node's own previous connections are swept as lost (<see cref="LostAsync"/>).
     /// </summary>
     public async Task StartedAsync()
     {
+        if (ledger.Shared)
+        {
+            return;
+        }
+
         foreach (var device in await store.ListDevicesAsync(null))
         {
             var key = (device.Tenant, device.DeviceId);
@@ -79,7 +109,7 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
 
             await UnderDeviceLockAsync(key, () => _current.ContainsKey(key) // it may have reconnected already
                 ? Task.CompletedTask
-                : WriteAsync(key, DeviceRecord.Offline, EndReason.NetworkError.ToContract()));
+                : OfflineAsync(key, "", EndReason.NetworkError.ToContract()));
         }
     }
 
@@ -87,10 +117,8 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
 
     public IEnumerable<IGrouping<string, (string Tenant, string Device)>> OnlineByTenant() => _current.Keys.GroupBy(k => k.Tenant);
 
-    async Task WriteAsync((string Tenant, string Device) key, string status, string? reason)
+    Task<Envelope> PublishAsync((string Tenant, string Device) key, string status, DateTimeOffset since, string? reason)
     {
-        var since = time.GetUtcNow();
-        await store.SetStatusAsync(key.Tenant, key.Device, status, since, reason);
         var data = new JsonObject
         {
             ["deviceId"] = key.Device,
@@ -98,7 +126,7 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
             ["since"] = since,
             ["reason"] = reason,
         };
-        await publisher.PublishAsync(key.Tenant, Topics.DeviceStatus(key.Tenant, key.Device), Channels.Device(key.Device),
+        return publisher.PublishAsync(key.Tenant, Topics.DeviceStatus(key.Tenant, key.Device), Channels.Device(key.Device),
             MessageTypes.DeviceStatus, data, new Sender(null, key.Device), retain: true);
     }
 }

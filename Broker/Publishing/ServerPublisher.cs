@@ -67,4 +67,11 @@ internal sealed class ServerPublisher(MqttServerHandle server, ISequenceStore se
             .Build();
         await server.Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "server" });
     }
+
+    /// <summary>Publishes another client's message as the server would (a dead node's client's will): routed and relayed as is.</summary>
+    public async Task InjectAsync(MqttApplicationMessage message, string senderClientId)
+    {
+        await lifecycle.Started;
+        await server.Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = senderClientId });
+    }
 }

@@ -67,6 +67,13 @@ public class BrokerHost : IAsyncLifetime
         await StartAsync();
     }
 
+    /// <summary>Kills the host (SIGKILL: no shutdown at all, as a machine lost) and leaves it down.</summary>
+    public async Task KillAsync()
+    {
+        _process!.Signal("KILL");
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+    }
+
     async Task StartAsync()
     {
         var environment = new Dictionary<string, string?>

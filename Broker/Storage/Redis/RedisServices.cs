@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Presence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal static class RedisServices
         services.AddSingleton<RedisStore>();
         services.AddSingleton<IBrokerStore>(sp => sp.GetRequiredService<RedisStore>());
         services.AddSingleton<IRetainedLookup>(sp => sp.GetRequiredService<RedisStore>());
+        services.AddSingleton<IPresenceLedger>(sp => sp.GetRequiredService<RedisStore>().Presence);
         return true;
     }
 }

@@ -19,6 +19,10 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
     static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
 
     readonly RedisCalls _calls;
+
+    /// <summary>The cluster's presence ledger, on the same connection and write tracking as the rest of the store.</summary>
+    internal RedisPresence Presence { get; }
+
     readonly RedisSequences _sequences;
     readonly RedisDevices _devices;
     readonly RedisRetained _retained;
@@ -32,6 +36,7 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
         _calls = new RedisCalls(connection);
         _sequences = new RedisSequences(_calls);
         _devices = new RedisDevices(_calls, _time);
+        Presence = new RedisPresence(_calls, _time);
         _retained = new RedisRetained(_calls);
         _deliveries = new RedisLayoutDeliveries(_calls, _time);
         _history = new RedisHistory(_calls, options.Value, _time, logger ?? (ILogger)NullLogger.Instance);
