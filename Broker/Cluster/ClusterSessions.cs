@@ -44,6 +44,12 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
     {
         var p = connection.Principal;
         var key = ClusterKeys.Client(p.Tenant, connection.ClientId);
+        if (!redis.IsConnected)
+        {
+            LogUnreachable(connection.ClientId, "not connected"); // no wait for a timeout per CONNECT while Redis is down
+            return null;
+        }
+
         try
         {
             for (var attempt = 1; attempt <= 5; attempt++)
@@ -92,6 +98,11 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
 
     public async Task ReleaseAsync(MqttConnection connection)
     {
+        if (!redis.IsConnected)
+        {
+            return; // a stale claim gives way to the same identity, and is swept with its node
+        }
+
         try
         {
             await Db.ScriptEvaluateAsync(ReleaseScript, [ClusterKeys.Client(connection.Principal.Tenant, connection.ClientId)], [connection.Holder]);

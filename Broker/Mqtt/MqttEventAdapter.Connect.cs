@@ -114,8 +114,14 @@ internal sealed partial class MqttEventAdapter
             sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
         }
 
-        await presence.DisconnectedAsync(connection);
-        await directory.ReleaseAsync(connection);
+        try
+        {
+            await presence.DisconnectedAsync(connection);
+        }
+        finally
+        {
+            await directory.ReleaseAsync(connection); // also when the store failed to record the end
+        }
     }
 
     /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
