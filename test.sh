@@ -14,6 +14,7 @@ need_debian() { # package, command it provides
 need_debian mosquitto-clients mosquitto_sub || { echo "test.sh: could not install mosquitto-clients" >&2; echo "0 passed, 1 failed"; exit 1; }
 need_debian chromium chromium || { echo "test.sh: could not install chromium (for the dashboard tests)" >&2; echo "0 passed, 1 failed"; exit 1; }
 need_debian redis-server redis-server || { echo "test.sh: could not install redis-server (for the cluster-mode tests)" >&2; echo "0 passed, 1 failed"; exit 1; }
+need_debian haproxy haproxy || { echo "test.sh: could not install haproxy (for the load-balancer test)" >&2; echo "0 passed, 1 failed"; exit 1; }
 # Cluster-mode tests run a real Redis (Tests/Support/RedisServer.cs, which says the same on stderr): redis-server as a
 # child process. The contract allows Testcontainers.Redis where a Docker engine answers; the fixture does not use it.
 docker_engine="no Docker engine"; docker info >/dev/null 2>&1 && docker_engine="a Docker engine answers, but the fixture runs redis-server itself"

@@ -45,3 +45,10 @@ public class ClusterFixture : IAsyncLifetime
         await Redis.DisposeAsync();
     }
 }
+
+/// <summary>The test classes that share one three-node cluster (run one after another).</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedCluster : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "shared cluster";
+}

@@ -8,7 +8,8 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Tests.Cluster;
 
 /// <summary>Three nodes and one Redis: messages, REST and shared state cross nodes, and tenants stay sealed.</summary>
-public sealed class ClusterRoutingTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+[Collection(SharedCluster.Name)]
+public sealed class ClusterRoutingTests(ClusterFixture cluster)
 {
     [Fact]
     public async Task A_message_published_on_any_node_reaches_each_subscriber_on_every_node_once_and_in_order()

@@ -8,7 +8,8 @@ using MQTTnet.Protocol;
 namespace CreatiWall.Tests.Cluster;
 
 /// <summary>Client ids, kicks and the live status across the nodes of one cluster.</summary>
-public sealed class ClusterSessionTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+[Collection(SharedCluster.Name)]
+public sealed class ClusterSessionTests(ClusterFixture cluster)
 {
     [Fact]
     public async Task A_screen_reconnecting_on_another_node_takes_its_session_over_and_never_reads_offline()

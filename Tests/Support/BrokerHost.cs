@@ -19,11 +19,11 @@ public class BrokerHost : IAsyncLifetime
     /// <summary>The host's SQLite database.</summary>
     public string DatabasePath => Path.Combine(_dataFolder, "broker.db");
 
-    public int HttpPort { get; private set; } = Ports.Free();
-    public int MqttPort { get; private set; } = Ports.Free();
+    public int HttpPort { get; protected set; } = Ports.Free();
+    public int MqttPort { get; protected set; } = Ports.Free();
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
     public string WebSocketUri => $"ws://127.0.0.1:{HttpPort}/mqtt";
-    public HttpClient Http { get; private set; } = null!;
+    public HttpClient Http { get; protected set; } = null!;
     public TokenIssuer Tokens { get; } = new(Options.Create(new JwtOptions { Secret = Secret }));
 
     /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
