@@ -32,5 +32,6 @@ internal static class ClusterKeys
     /// <summary>The node of a holder (<c>node|id</c>).</summary>
     public static string NodeOf(string holder) => holder[..Math.Max(0, holder.LastIndexOf('|'))];
 
-    static string Node(string node) => "cw:node:" + node + ":";
+    // The hash tag keeps a node's keys in one slot of a Redis Cluster.
+    static string Node(string node) => "cw:node:{" + node + "}:";
 }

@@ -25,6 +25,7 @@ internal sealed partial class ClusterNodes(
 {
     readonly ClusterOptions _options = options.Value;
     readonly LogThrottle _failures = new(TimeSpan.FromSeconds(30), time);
+    HashSet<string> _tenantsShown = new(StringComparer.Ordinal); // tenants with figures in this node's live hash
 
     IDatabase Db => redis.GetDatabase();
 
@@ -79,19 +80,29 @@ internal sealed partial class ClusterNodes(
         var live = registry.Live.ToList();
         var now = time.GetUtcNow();
         var timeout = TimeSpan.FromSeconds(_options.NodeTimeoutSeconds);
-        var batch = Db.CreateTransaction();
-        _ = batch.StringSetAsync(ClusterKeys.Alive(node.Id), node.StartedAt.ToUnixTimeMilliseconds(), timeout);
-        _ = batch.HashSetAsync(ClusterKeys.Nodes, node.Id, JsonSerializer.Serialize(new NodeBeat(node.StartedAt, now, live.Count)));
-        _ = batch.KeyDeleteAsync(ClusterKeys.Live(node.Id));
         var figures = live.GroupBy(c => c.Principal.Tenant, StringComparer.Ordinal)
-            .Select(g => new HashEntry(g.Key, JsonSerializer.Serialize(LiveFigures.Of(g, router)))).ToArray();
-        if (figures.Length > 0)
+            .ToDictionary(g => g.Key, g => JsonSerializer.Serialize(LiveFigures.Of(g, router)), StringComparer.Ordinal);
+        var gone = _tenantsShown.Where(t => !figures.ContainsKey(t)).Select(t => (RedisValue)t).ToArray();
+
+        // Sent together; not one transaction, which Redis Cluster refuses across slots (cw:nodes is a key of its own).
+        List<Task> writes =
+        [
+            Db.StringSetAsync(ClusterKeys.Alive(node.Id), node.StartedAt.ToUnixTimeMilliseconds(), timeout),
+            Db.HashSetAsync(ClusterKeys.Nodes, node.Id, JsonSerializer.Serialize(new NodeBeat(node.StartedAt, now, live.Count))),
+            Db.KeyExpireAsync(ClusterKeys.Live(node.Id), timeout * 3),
+        ];
+        if (figures.Count > 0)
         {
-            _ = batch.HashSetAsync(ClusterKeys.Live(node.Id), figures);
-            _ = batch.KeyExpireAsync(ClusterKeys.Live(node.Id), timeout * 3);
+            writes.Add(Db.HashSetAsync(ClusterKeys.Live(node.Id), [.. figures.Select(f => new HashEntry(f.Key, f.Value))]));
         }
 
-        await batch.ExecuteAsync();
+        if (gone.Length > 0)
+        {
+            writes.Add(Db.HashDeleteAsync(ClusterKeys.Live(node.Id), gone));
+        }
+
+        await Task.WhenAll(writes);
+        _tenantsShown = [.. figures.Keys];
     }
 
     /// <summary>Nodes listed but no longer alive: one survivor (the first to take the sweep key) sweeps each.</summary>

@@ -1,13 +1,17 @@
 using System.Reflection;
 using System.Text;
+using CreatiWall.Broker.Cluster;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Publishing;
 using MQTTnet.Protocol;
 
 namespace CreatiWall.Broker.Operations;
 
-/// <summary>Mosquitto-style retained <c>$SYS/broker/...</c> topics for operators, refreshed by the host every few seconds.</summary>
-internal sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, PresenceTracker presence, TimeProvider time)
+/// <summary>
+/// Mosquitto-style retained <c>$SYS/broker/...</c> topics for operators, refreshed by the host every few seconds: this
+/// node's figures, and under <c>$SYS/broker/cluster/</c> the whole cluster's (a single node is a cluster of one).
+/// </summary>
+internal sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, PresenceTracker presence, IClusterView cluster, ClusterNode node, TimeProvider time)
 {
     static readonly string Version = $"CreatiWall Realtime {typeof(SysTopics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]} (MQTTnet {typeof(MQTTnet.Server.MqttServer).Assembly.GetName().Version})";
 
@@ -28,7 +32,12 @@ internal sealed class SysTopics(ServerPublisher publisher, FleetGauges metrics, 
             ["$SYS/broker/bytes/received"] = figures.BytesReceived.ToString(),
             ["$SYS/broker/bytes/sent"] = figures.BytesSent.ToString(),
             ["$SYS/broker/devices/online"] = presence.OnlineCount(null).ToString(),
+            ["$SYS/broker/node"] = node.Id,
         };
+
+        var others = await cluster.OtherNodesAsync(null);
+        values["$SYS/broker/cluster/nodes"] = (others.Count + 1).ToString();
+        values["$SYS/broker/cluster/clients/connected"] = (figures.Connections + others.Sum(o => o.Figures.Connections)).ToString();
 
         // Per tenant; a tenant whose last device went offline reads 0 rather than keeping its old figure.
         var online = presence.OnlineByTenant().ToDictionary(g => g.Key, g => g.Count());

@@ -13,6 +13,7 @@ public sealed class ClusterNodeHost(RedisServer redis, string nodeId, IDictionar
         ["Cluster__NodeId"] = NodeId,
         ["Cluster__HeartbeatSeconds"] = "1",
         ["Cluster__NodeTimeoutSeconds"] = "4",
+        ["Mqtt__SysIntervalSeconds"] = "1",
     };
 }
 

@@ -108,6 +108,23 @@ public sealed class ClusterSessionTests(ClusterFixture cluster)
         Assert.All(nodes.Values, n => Assert.True(n.GetProperty("lastSeen").GetDateTimeOffset() >= n.GetProperty("startedAt").GetDateTimeOffset()));
     }
 
+    [Fact]
+    public async Task Sys_topics_carry_the_nodes_name_and_the_clusters_figures()
+    {
+        await using var ops = await TestClient.ConnectAsync(cluster.B, cluster.B.Token("*", "watcher", Role.Ops));
+        await ops.SubscribeAsync("$SYS/broker/node", "$SYS/broker/cluster/#");
+
+        var seen = new Dictionary<string, string>();
+        while (seen.GetValueOrDefault("$SYS/broker/cluster/nodes") != "3" || !seen.ContainsKey("$SYS/broker/node"))
+        {
+            var message = await ops.ReceiveAsync(); // refreshed every second here
+            seen[message.Topic] = TestClient.Text(message);
+        }
+
+        Assert.Equal("node-2", seen["$SYS/broker/node"]);
+        Assert.True(int.Parse(seen["$SYS/broker/cluster/clients/connected"]) >= 1);
+    }
+
     static string Status(MqttApplicationMessage message) =>
         JsonDocument.Parse(message.Payload).RootElement.GetProperty("data").GetProperty("status").GetString()!;
 }
