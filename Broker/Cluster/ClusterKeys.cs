@@ -20,7 +20,7 @@ internal static class ClusterKeys
     /// <summary>Hash: holder → <see cref="HeldClient"/> JSON, each connection the node holds (for its survivors).</summary>
     public static string Held(string node) => Node(node) + "held";
 
-    /// <summary>Hash: tenant → that tenant's live figures on the node (<see cref="Operations.LiveFigures"/> JSON).</summary>
+    /// <summary>Hash: tenant → that tenant's live figures on the node (<see cref="LiveFigures"/> JSON).</summary>
     public static string Live(string node) => Node(node) + "live";
 
     /// <summary>String set by the one survivor that sweeps a dead node.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
-using CreatiWall.Broker.Operations;
+using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,7 +49,7 @@ internal sealed partial class ClusterNodes(
 
                 await SweepDeadAsync();
             }
-            catch (Exception error) when (error is RedisException or Storage.StoreUnavailableException)
+            catch (Exception error) when (error is RedisException or StoreUnavailableException)
             {
                 if (_failures.TryEnter("beat", out var held))
                 {

@@ -1,5 +1,4 @@
 using CreatiWall.Broker.Mqtt;
-using CreatiWall.Broker.Operations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

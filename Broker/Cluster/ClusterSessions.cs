@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Rules;
-using CreatiWall.Broker.Presence;
+using CreatiWall.Broker.Storage;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -88,7 +88,7 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
 
             return new ConnectDecision.Refuse(MqttConnectReasonCode.ServerBusy, "the client id is being claimed on several nodes at once", "client-id-contended", p);
         }
-        catch (Exception error) when (error is RedisException or Storage.StoreUnavailableException)
+        catch (Exception error) when (error is RedisException or StoreUnavailableException)
         {
             // Redis is down: this node's own rules stand, as for a single node; the claim is made again at the next connect.
             LogUnreachable(connection.ClientId, error.GetBaseException().Message);
@@ -108,7 +108,7 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
             await Db.ScriptEvaluateAsync(ReleaseScript, [ClusterKeys.Client(connection.Principal.Tenant, connection.ClientId)], [connection.Holder]);
             await Db.HashDeleteAsync(ClusterKeys.Held(node.Id), connection.Holder);
         }
-        catch (Exception error) when (error is RedisException or Storage.StoreUnavailableException)
+        catch (Exception error) when (error is RedisException or StoreUnavailableException)
         {
             LogUnreachable(connection.ClientId, error.GetBaseException().Message); // a stale claim gives way to the same identity, and is swept with its node
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CreatiWall.Broker.Presence;
 using StackExchange.Redis;
 
 namespace CreatiWall.Broker.Storage.Redis;

@@ -1,4 +1,3 @@
-using CreatiWall.Broker.Presence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

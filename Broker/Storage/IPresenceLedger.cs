@@ -1,10 +1,9 @@
-using CreatiWall.Broker.Storage;
 
-namespace CreatiWall.Broker.Presence;
+namespace CreatiWall.Broker.Storage;
 
 /// <summary>
 /// Where a device's online/offline status is recorded, guarded by who holds it (a connection's
-/// <see cref="Mqtt.MqttConnection.Holder"/>): a connection writes the device online only while it holds it, and
+/// MqttConnection.Holder): a connection writes the device online only while it holds it, and
 /// offline only if no newer connection, on any node, took it since. One node checks that itself (in memory); a cluster's
 /// ledger checks it in the shared store, atomically.
 /// </summary>

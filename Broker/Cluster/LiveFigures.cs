@@ -2,7 +2,7 @@ using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
 
-namespace CreatiWall.Broker.Operations;
+namespace CreatiWall.Broker.Cluster;
 
 /// <summary>One node's live figures for one tenant (or all): connections, subscribers per channel, people connected.</summary>
 public sealed record LiveFigures(int Connections, Dictionary<string, int> Channels, Dictionary<string, int> Users)
