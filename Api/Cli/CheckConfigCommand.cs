@@ -18,8 +18,6 @@ public static partial class CheckConfigCommand
     /// <summary>Keys the contract names for features still to come: accepted, so a configuration may be written ahead.</summary>
     static readonly string[] ReservedKeys =
     [
-        "Redis:ConnectionString", "Cluster:NodeId", "Mqtt:TlsPort",
-        "Tls:CertificatePath", "Tls:KeyPath", "Tls:PfxPath", "Tls:PfxPassword",
         "Jwt:Keys:[]:Kid", "Jwt:Keys:[]:Secret",
     ];
 

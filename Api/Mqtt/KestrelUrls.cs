@@ -11,12 +11,13 @@ static class KestrelUrls
 {
     const string DefaultUrls = "http://localhost:5000";
 
-    public static void ListenOn(this KestrelServerOptions kestrel, string? urls)
+    /// <summary>Binds each of <paramref name="urls"/>; <c>https://</c> ones through <paramref name="https"/> (the configured certificate).</summary>
+    public static void ListenOn(this KestrelServerOptions kestrel, string? urls, Action<ListenOptions> https)
     {
         foreach (var url in (string.IsNullOrWhiteSpace(urls) ? DefaultUrls : urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var address = BindingAddress.Parse(url);
-            Action<ListenOptions> configure = address.Scheme == "https" ? o => o.UseHttps() : _ => { };
+            Action<ListenOptions> configure = address.Scheme == "https" ? https : _ => { };
             var host = address.Host.Trim('[', ']');
             if (host == "localhost")
             {

@@ -1,5 +1,8 @@
 using CreatiWall.Broker;
+using CreatiWall.Api.Tls;
 using CreatiWall.Broker.Mqtt;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Options;
@@ -20,10 +23,20 @@ public static class MqttHosting
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var mqtt = kestrel.ApplicationServices.GetRequiredService<IOptions<MqttOptions>>().Value;
-            kestrel.ListenOn(urls);
+            void Https(ListenOptions listen) => listen.UseHttps(TlsHosting.Https(kestrel.ApplicationServices, new HttpsConnectionAdapterOptions()));
+            kestrel.ListenOn(urls, Https);
             if (mqtt.TcpPort != 0)
             {
                 kestrel.ListenAnyIP(mqtt.TcpPort, listen => listen.UseConnectionHandler<MqttListener>());
+            }
+
+            if (mqtt.TlsPort != 0)
+            {
+                kestrel.ListenAnyIP(mqtt.TlsPort, listen =>
+                {
+                    Https(listen);
+                    listen.UseConnectionHandler<MqttListener>();
+                });
             }
         });
         return builder;

@@ -11,6 +11,10 @@ public sealed class MqttOptions
     [Range(0, 65535)]
     public int TcpPort { get; set; } = 1883;
 
+    /// <summary>MQTT over TLS (8883 by convention); 0, the default, turns it off. The certificate comes from <c>Tls</c>.</summary>
+    [Range(0, 65535)]
+    public int TlsPort { get; set; }
+
     /// <summary>MQTT over WebSocket on the HTTP port.</summary>
     [Required, RegularExpression("^/[A-Za-z0-9._~/-]*$", ErrorMessage = "Mqtt:WebSocketPath must be a path starting with '/'.")]
     public string WebSocketPath { get; set; } = "/mqtt";

@@ -32,6 +32,9 @@ public class BrokerHost : IAsyncLifetime
     /// <summary>CPU time the host has used so far.</summary>
     public TimeSpan CpuTime => _process!.CpuTime;
 
+    /// <summary>The host's <c>--urls</c>: plain HTTP on <see cref="HttpPort"/>; a subclass may add more.</summary>
+    protected virtual string Urls => BaseUrl;
+
     /// <summary>Extra configuration for a subclass's host.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -89,7 +92,7 @@ public class BrokerHost : IAsyncLifetime
         }
 
         // The project folder is the content root, as under dotnet run: appsettings.json and the dashboard in wwwroot.
-        _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", BaseUrl], environment, Path.Combine(RepoPaths.Root, "Api"));
+        _process = ChildProcess.Start("dotnet", [RepoPaths.ApiDll, "--urls", Urls], environment, Path.Combine(RepoPaths.Root, "Api"));
         await WaitUntilReadyAsync();
     }
 
