@@ -110,6 +110,11 @@ public static class CheckTokenCommand
             keys.Add($"HS256 secret of {jwt.SecretBytes.Length} bytes ({source})");
         }
 
+        if (jwt.Keys.Count > 0)
+        {
+            keys.Add($"HS256 keys {string.Join(", ", jwt.Keys.Select(k => $"'{k.Kid}'"))} (Jwt:Keys; '{jwt.Keys[0].Kid}' signs)");
+        }
+
         if (!string.IsNullOrEmpty(jwt.Authority))
         {
             keys.Add($"the keys of {jwt.Authority}");

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace CreatiWall.Broker.Identity;
 
@@ -30,10 +32,39 @@ public sealed class JwtOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 
     public byte[] SecretBytes => Encoding.UTF8.GetBytes(Secret ?? "");
+
+    /// <summary>
+    /// HS256 keys named by their <c>kid</c>, for rotation without downtime: the first signs (list a new key first), every
+    /// key listed verifies (a token names its key in its header), and <see cref="Secret"/>, if also set, verifies tokens
+    /// that name none. Remove a key once the tokens it signed have expired: its tokens are refused from then on.
+    /// </summary>
+    public List<JwtKey> Keys { get; set; } = [];
+
+    /// <summary>Every HS256 key that verifies tokens: the listed ones with their kid, then the secret.</summary>
+    internal IReadOnlyList<SymmetricSecurityKey> VerifyingKeys =>
+    [
+        .. Keys.Select(k => new SymmetricSecurityKey(k.SecretBytes) { KeyId = k.Kid }),
+        .. SecretBytes.Length > 0 ? [new SymmetricSecurityKey(SecretBytes)] : Array.Empty<SymmetricSecurityKey>(),
+    ];
+
+    /// <summary>The key tokens are signed with: the first of <see cref="Keys"/>, else the secret.</summary>
+    internal SigningCredentials SigningCredentials => VerifyingKeys.Count > 0
+        ? new(VerifyingKeys[0], SecurityAlgorithms.HmacSha256)
+        : throw new InvalidOperationException("no HS256 key to sign with: set JWT_SECRET (Jwt:Secret) or Jwt:Keys");
+}
+
+/// <summary>One entry of <c>Jwt:Keys</c>.</summary>
+public sealed class JwtKey
+{
+    public string? Kid { get; set; }
+
+    public string? Secret { get; set; }
+
+    public byte[] SecretBytes => Encoding.UTF8.GetBytes(Secret ?? "");
 }
 
 /// <summary>Start-up check of <see cref="JwtOptions"/>: one message per problem, naming the setting.</summary>
-public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
+public sealed partial class JwtOptionsValidator : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
@@ -42,8 +73,26 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             return ValidateOptionsResult.Fail($"Jwt:Authority '{authority}' is not an absolute URL.");
         }
 
+        foreach (var (key, i) in options.Keys.Select((k, i) => (k, i)))
+        {
+            if (key.Kid is null || !KidPattern().IsMatch(key.Kid))
+            {
+                return ValidateOptionsResult.Fail($"Jwt:Keys:{i}:Kid must be 1 to 64 letters, digits, '.', '_' or '-'.");
+            }
+
+            if (options.Keys.Count(k => k.Kid == key.Kid) > 1)
+            {
+                return ValidateOptionsResult.Fail($"Jwt:Keys: the kid '{key.Kid}' is listed twice.");
+            }
+
+            if (key.SecretBytes.Length < JwtOptions.MinimumSecretBytes)
+            {
+                return ValidateOptionsResult.Fail($"Jwt:Keys:{i}:Secret (kid '{key.Kid}') is {key.SecretBytes.Length} bytes: it must be at least {JwtOptions.MinimumSecretBytes} bytes.");
+            }
+        }
+
         var bytes = options.SecretBytes.Length;
-        if (bytes == 0 && string.IsNullOrEmpty(options.Authority))
+        if (bytes == 0 && options.Keys.Count == 0 && string.IsNullOrEmpty(options.Authority))
         {
             return ValidateOptionsResult.Fail("JWT_SECRET (Jwt:Secret) is not set: set it to a random secret of at least 32 bytes (or set Jwt:Authority).");
         }
@@ -57,4 +106,7 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
             ? ValidateOptionsResult.Fail("Jwt:ClockSkewSeconds must be between 0 and 3600.")
             : ValidateOptionsResult.Success;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex KidPattern();
 }

@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace CreatiWall.Broker.Identity;
 
-/// <summary>Mints HS256 tokens with the configured secret: the dev <c>token</c> command, tests, simulated devices.</summary>
+/// <summary>Mints HS256 tokens with the configured signing key (<see cref="JwtOptions.SigningCredentials"/>): the dev <c>token</c> command, tests, simulated devices.</summary>
 public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider? time = null)
 {
     readonly JsonWebTokenHandler _handler = new();
@@ -19,6 +19,7 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider? time
             ["sub"] = subject,
             ["tenant"] = tenant,
             ["role"] = role.ToClaim(),
+            ["jti"] = Guid.NewGuid().ToString("N"), // names the token for revocation
         };
         if (devices?.ToArray() is { Length: > 0 } list)
         {
@@ -36,7 +37,7 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider? time
             Expires = expires,
             Issuer = string.IsNullOrEmpty(jwt.Issuer) ? null : jwt.Issuer,
             Audience = string.IsNullOrEmpty(jwt.Audience) ? null : jwt.Audience,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SecretBytes), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = jwt.SigningCredentials,
         };
         return _handler.CreateToken(descriptor);
     }

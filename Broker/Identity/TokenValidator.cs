@@ -16,14 +16,14 @@ public sealed partial class TokenValidator
     readonly JsonWebTokenHandler _handler = new() { MaximumTokenSizeInBytes = MaxTokenBytes };
     readonly TokenValidationParameters _parameters;
     readonly TimeProvider _time;
-    readonly SecurityKey? _secretKey;
+    readonly IReadOnlyList<SecurityKey> _hmacKeys;
     readonly ConfigurationManager<OpenIdConnectConfiguration>? _authority;
 
     public TokenValidator(IOptions<JwtOptions> options, TimeProvider? time = null)
     {
         var jwt = options.Value;
         _time = time ?? TimeProvider.System;
-        _secretKey = jwt.SecretBytes.Length > 0 ? new SymmetricSecurityKey(jwt.SecretBytes) : null;
+        _hmacKeys = jwt.VerifyingKeys;
         if (!string.IsNullOrEmpty(jwt.Authority))
         {
             // Discovery document and keys, fetched on first use and refreshed as the library sees fit (daily by default).
@@ -35,7 +35,7 @@ public sealed partial class TokenValidator
 
         _parameters = new TokenValidationParameters
         {
-            IssuerSigningKeys = _secretKey is null ? [] : [_secretKey],
+            IssuerSigningKeys = _hmacKeys,
             ValidAlgorithms = _authority is null
                 ? [SecurityAlgorithms.HmacSha256]
                 : [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
@@ -80,7 +80,7 @@ public sealed partial class TokenValidator
         return ToPrincipal((JsonWebToken)result.SecurityToken);
     }
 
-    /// <summary>With an authority: its current keys next to the secret (if any). An unreachable authority leaves the secret.</summary>
+    /// <summary>With an authority: its current keys next to the HS256 keys (if any). An unreachable authority leaves those.</summary>
     async Task<TokenValidationParameters> ParametersAsync()
     {
         if (_authority is null)
@@ -92,7 +92,7 @@ public sealed partial class TokenValidator
         {
             var configuration = await _authority.GetConfigurationAsync(CancellationToken.None).ConfigureAwait(false);
             var parameters = _parameters.Clone();
-            parameters.IssuerSigningKeys = _secretKey is null ? configuration.SigningKeys : [.. configuration.SigningKeys, _secretKey];
+            parameters.IssuerSigningKeys = [.. configuration.SigningKeys, .. _hmacKeys];
             return parameters;
         }
         catch (InvalidOperationException)
