@@ -10,11 +10,11 @@ using CreatiWall.Api.History;
 using CreatiWall.Api.LayoutUpdates;
 using CreatiWall.Api.Logging;
 using CreatiWall.Api.Mqtt;
-using CreatiWall.Api.Tls;
 using CreatiWall.Api.Observability;
 using CreatiWall.Api.OpenApi;
 using CreatiWall.Api.RateLimiting;
 using CreatiWall.Api.Routing;
+using CreatiWall.Api.Tls;
 using Microsoft.Extensions.Options;
 using Serilog;
 

@@ -1,10 +1,10 @@
-using CreatiWall.Broker;
 using CreatiWall.Api.Tls;
+using CreatiWall.Broker;
 using CreatiWall.Broker.Mqtt;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 
