@@ -43,6 +43,9 @@ internal static partial class AgentLog
     [LoggerMessage(LogLevel.Information, "{Device} already failed to apply layout {LayoutId} (seq {Seq}): {Error}; it waits for a newer layout")]
     public static partial void AlreadyFailed(this ILogger logger, string device, string? layoutId, long seq, string error);
 
+    [LoggerMessage(LogLevel.Warning, "{Device} hook for {Type} failed: {Error}")]
+    public static partial void HookFailed(this ILogger logger, string device, string type, string error);
+
     [LoggerMessage(LogLevel.Information, "{Device} already applied layout {LayoutId} (seq {Seq})")]
     public static partial void AlreadyApplied(this ILogger logger, string device, string? layoutId, long seq);
 }

@@ -25,9 +25,10 @@ public sealed partial record AgentOptions(
           --token-file FILE      read the token from FILE at every connection attempt (rotation without restart)
           --device ID            the device id (the MQTT username); default: the token's sub
           --state-dir DIR        where DIR/current-layout.json, the last applied layout envelope, is kept
-          --hook COMMAND         run with sh -c after each applied layout, notification or content sync; it gets
-                                 CW_EVENT (layout_update, notification, content_sync, ...), CW_FILE (the layout
-                                 file) and CW_MESSAGE (the envelope); a non-zero exit acknowledges the layout as failed
+          --hook COMMAND         run with sh -c for each new layout, notification or content sync; it gets CW_EVENT
+                                 (layout_update, notification, content_sync, ...) and CW_FILE, the file holding the
+                                 message (DIR/current-layout.json for a layout, else DIR/message.json); a non-zero exit,
+                                 or a hook that cannot start, acknowledges the layout as failed with the reason
           --keepalive SECONDS    MQTT keepalive (default 30)
           --backoff-initial MS   first reconnect delay ceiling (default 1000); doubles per attempt ...
           --backoff-max MS       ... up to this (default 30000); each wait is random below the ceiling (full jitter)

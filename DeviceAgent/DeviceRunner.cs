@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -15,6 +14,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
 {
     readonly RendererHook _hook = new(options.Hook);
     readonly LayoutApplier _layouts = new(device, stateDir, new RendererHook(options.Hook), logger);
+    readonly string _messageFile = Path.Combine(stateDir, "message.json");
     IMqttClient? _client;
     string _tenant = "";
 
@@ -146,7 +146,15 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         }
 
         logger.Received(device, type, e.ApplicationMessage.Topic);
-        await _hook.RunAsync(type, _layouts.LayoutPath, Encoding.UTF8.GetString(payload));
+        if (!string.IsNullOrWhiteSpace(options.Hook))
+        {
+            // The hook reads the message from a file: DIR/message.json, replaced (atomically) by the next message.
+            AtomicFile.Write(_messageFile, payload);
+            if (await _hook.RunAsync(type, _messageFile) is { } error)
+            {
+                logger.HookFailed(device, type, error);
+            }
+        }
     }
 
     Task<MqttClientPublishResult> AcknowledgeAsync(string? messageId, string? layoutId, string? error)

@@ -15,8 +15,6 @@ public sealed class LayoutApplier(string device, string stateDir, RendererHook h
     readonly LayoutFile _layout = new(stateDir);
     readonly LayoutOutcomeFile _outcome = new(stateDir);
 
-    public string LayoutPath => _layout.Path;
-
     /// <summary>The answer to acknowledge, or null for a stale layout (older than the newest tried), which is ignored.</summary>
     public async Task<LayoutAnswer?> HandleAsync(JsonElement envelope, byte[] payload)
     {
@@ -61,7 +59,7 @@ public sealed class LayoutApplier(string device, string stateDir, RendererHook h
     {
         _outcome.Record(new LayoutOutcome(seq, messageId, layoutId, LayoutOutcome.Applying, null));
         _layout.Write(payload, seq);
-        var error = await hook.RunAsync(MessageTypes.LayoutUpdate, _layout.Path, System.Text.Encoding.UTF8.GetString(payload));
+        var error = await hook.RunAsync(MessageTypes.LayoutUpdate, _layout.Path);
         if (error is null)
         {
             _layout.Commit();
