@@ -36,11 +36,14 @@ public sealed partial record AgentOptions(
           --simulate N           run N devices ID-1 ... ID-N in this process, state in DIR/ID-k/
           --dev-secret SECRET    with --simulate: sign a device token for each (HS256, the broker's JWT_SECRET);
                                  without it, --token must be a tenant admin token
+          --config FILE          read these options from FILE, a JSON object with the flags' names as keys
+                                 ({"broker": "mqtt://host:1883", "token-file": "/etc/creatiwall/token", "keepalive": 30});
+                                 flags given on the command line override it
           --help                 this text
         """;
 
     static readonly string[] Flags =
-        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
+        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret", "config"];
 
     public static bool TryParse(string[] args, out AgentOptions options, out string error)
     {
@@ -56,6 +59,21 @@ public sealed partial record AgentOptions(
             }
 
             values[name] = args[++i];
+        }
+
+        if (values.TryGetValue("config", out var config))
+        {
+            if (AgentConfigFile.Read(config, Flags, out error) is not { } fromFile)
+            {
+                return false;
+            }
+
+            foreach (var (name, value) in values)
+            {
+                fromFile[name] = value; // the command line wins
+            }
+
+            values = fromFile;
         }
 
         error = Check(values, out options!) ?? "";
