@@ -34,8 +34,17 @@ internal static partial class AgentLog
     [LoggerMessage(LogLevel.Information, "{Device} ignored stale layout {LayoutId} (seq {Seq} < applied {Applied})")]
     public static partial void StaleLayout(this ILogger logger, string device, string? layoutId, long seq, long applied);
 
-    [LoggerMessage(LogLevel.Information, "{Device} applied layout {LayoutId} (seq {Seq}){Error}")]
-    public static partial void Applied(this ILogger logger, string device, string? layoutId, long seq, string error);
+    [LoggerMessage(LogLevel.Information, "{Device} applied layout {LayoutId} (seq {Seq})")]
+    public static partial void Applied(this ILogger logger, string device, string? layoutId, long seq);
+
+    [LoggerMessage(LogLevel.Warning, "{Device} failed to apply layout {LayoutId} (seq {Seq}): {Error}")]
+    public static partial void ApplyFailed(this ILogger logger, string device, string? layoutId, long seq, string error);
+
+    [LoggerMessage(LogLevel.Information, "{Device} already failed to apply layout {LayoutId} (seq {Seq}): {Error}; it waits for a newer layout")]
+    public static partial void AlreadyFailed(this ILogger logger, string device, string? layoutId, long seq, string error);
+
+    [LoggerMessage(LogLevel.Warning, "{Device} hook for {Type} failed: {Error}")]
+    public static partial void HookFailed(this ILogger logger, string device, string type, string error);
 
     [LoggerMessage(LogLevel.Information, "{Device} already applied layout {LayoutId} (seq {Seq})")]
     public static partial void AlreadyApplied(this ILogger logger, string device, string? layoutId, long seq);

@@ -25,9 +25,10 @@ public sealed partial record AgentOptions(
           --token-file FILE      read the token from FILE at every connection attempt (rotation without restart)
           --device ID            the device id (the MQTT username); default: the token's sub
           --state-dir DIR        where DIR/current-layout.json, the last applied layout envelope, is kept
-          --hook COMMAND         run with sh -c after each applied layout, notification or content sync; it gets
-                                 CW_EVENT (layout_update, notification, content_sync, ...), CW_FILE (the layout
-                                 file) and CW_MESSAGE (the envelope); a non-zero exit acknowledges the layout as failed
+          --hook COMMAND         run with sh -c for each new layout, notification or content sync; it gets CW_EVENT
+                                 (layout_update, notification, content_sync, ...) and CW_FILE, the file holding the
+                                 message (DIR/current-layout.json for a layout, else DIR/message.json); a non-zero exit,
+                                 or a hook that cannot start, acknowledges the layout as failed with the reason
           --keepalive SECONDS    MQTT keepalive (default 30)
           --backoff-initial MS   first reconnect delay ceiling (default 1000); doubles per attempt ...
           --backoff-max MS       ... up to this (default 30000); each wait is random below the ceiling (full jitter)
@@ -35,11 +36,14 @@ public sealed partial record AgentOptions(
           --simulate N           run N devices ID-1 ... ID-N in this process, state in DIR/ID-k/
           --dev-secret SECRET    with --simulate: sign a device token for each (HS256, the broker's JWT_SECRET);
                                  without it, --token must be a tenant admin token
+          --config FILE          read these options from FILE, a JSON object with the flags' names as keys
+                                 ({"broker": "mqtt://host:1883", "token-file": "/etc/creatiwall/token", "keepalive": 30});
+                                 flags given on the command line override it
           --help                 this text
         """;
 
     static readonly string[] Flags =
-        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret"];
+        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret", "config"];
 
     public static bool TryParse(string[] args, out AgentOptions options, out string error)
     {
@@ -55,6 +59,21 @@ public sealed partial record AgentOptions(
             }
 
             values[name] = args[++i];
+        }
+
+        if (values.TryGetValue("config", out var config))
+        {
+            if (AgentConfigFile.Read(config, Flags, out error) is not { } fromFile)
+            {
+                return false;
+            }
+
+            foreach (var (name, value) in values)
+            {
+                fromFile[name] = value; // the command line wins
+            }
+
+            values = fromFile;
         }
 
         error = Check(values, out options!) ?? "";

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -13,11 +12,11 @@ namespace CreatiWall.DeviceAgent;
 /// </summary>
 public sealed class DeviceRunner(string device, TokenSource token, string stateDir, AgentOptions options, ILogger logger)
 {
-    readonly LayoutFile _layout = new(stateDir);
     readonly RendererHook _hook = new(options.Hook);
+    readonly LayoutApplier _layouts = new(device, stateDir, new RendererHook(options.Hook), logger);
+    readonly string _messageFile = Path.Combine(stateDir, "message.json");
     IMqttClient? _client;
     string _tenant = "";
-
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -138,42 +137,24 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
         var type = envelope.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
         if (e.ApplicationMessage.Topic == Topics.DeviceLayout(_tenant, device) && type == MessageTypes.LayoutUpdate)
         {
-            await ApplyLayoutAsync(envelope, payload);
+            if (await _layouts.HandleAsync(envelope, payload) is { } answer)
+            {
+                await AcknowledgeAsync(answer.MessageId, answer.LayoutId, answer.Error);
+            }
+
             return;
         }
 
         logger.Received(device, type, e.ApplicationMessage.Topic);
-        await _hook.RunAsync(type, _layout.Path, Encoding.UTF8.GetString(payload));
-    }
-
-    /// <summary>Applies a layout only if its seq is higher than the applied one's; acknowledges the outcome.</summary>
-    async Task ApplyLayoutAsync(JsonElement envelope, byte[] payload)
-    {
-        var seq = envelope.TryGetProperty("seq", out var s) && s.TryGetInt64(out var value) ? value : 0;
-        var messageId = envelope.TryGetProperty("id", out var id) ? id.GetString() : null;
-        var data = envelope.TryGetProperty("data", out var d) ? d : default;
-        var layoutId = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("layoutId", out var l) ? l.GetString() : null;
-        if (seq < _layout.Seq)
+        if (!string.IsNullOrWhiteSpace(options.Hook))
         {
-            logger.StaleLayout(device, layoutId, seq, _layout.Seq);
-            return;
+            // The hook reads the message from a file: DIR/message.json, replaced (atomically) by the next message.
+            AtomicFile.Write(_messageFile, payload);
+            if (await _hook.RunAsync(type, _messageFile) is { } error)
+            {
+                logger.HookFailed(device, type, error);
+            }
         }
-
-        string? error = null;
-        if (seq > _layout.Seq)
-        {
-            _layout.Write(payload, seq);
-            error = await _hook.RunAsync(MessageTypes.LayoutUpdate, _layout.Path, Encoding.UTF8.GetString(payload));
-            logger.Applied(device, layoutId, seq, error is null ? "" : ": " + error);
-        }
-        else
-        {
-            logger.AlreadyApplied(device, layoutId, seq);
-        }
-
-        // A repeat of the applied layout (the retained copy after a reconnect) is acknowledged again: idempotent,
-        // and it repairs an ack lost when the agent or the broker stopped right after applying.
-        await AcknowledgeAsync(messageId, layoutId, error);
     }
 
     Task<MqttClientPublishResult> AcknowledgeAsync(string? messageId, string? layoutId, string? error)

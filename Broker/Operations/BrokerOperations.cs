@@ -126,8 +126,18 @@ public sealed class BrokerOperations
     public Task<Envelope> PublishAsync(string tenant, string topic, string channel, string type, JsonNode? data, Sender sender) =>
         publisher.PublishAsync(tenant, topic, channel, type, data, sender);
 
-    /// <summary>Every device <paramref name="tenant"/> has had (null: all tenants).</summary>
-    public ValueTask<IReadOnlyList<DeviceRecord>> DevicesAsync(string? tenant) => devices.ListDevicesAsync(tenant);
+    /// <summary>One device of <paramref name="tenant"/>; null when it has none of that id.</summary>
+    public ValueTask<DeviceRecord?> DeviceAsync(string tenant, string deviceId) => devices.GetDeviceAsync(tenant, deviceId);
+
+    /// <summary>A page of devices; see <see cref="DeviceQuery"/>.</summary>
+    public ValueTask<DevicePage> QueryDevicesAsync(DeviceQuery query) => devices.QueryDevicesAsync(query);
+
+    /// <summary>
+    /// Replaces what a device is registered with (name, tags, location), creating it (offline) when it was never seen;
+    /// the caller checked who may. Returns the stored record.
+    /// </summary>
+    public ValueTask<DeviceRecord> RegisterDeviceAsync(string tenant, string deviceId, string? name, DeviceTags tags, string? location) =>
+        devices.UpdateDeviceAsync(tenant, deviceId, d => d with { Name = name, Tags = tags, Location = location });
 
     public Task<HistoryPage> HistoryAsync(string tenant, string topic, long since, int limit) => history.ReadHistoryAsync(tenant, topic, since, limit);
 

@@ -11,7 +11,7 @@ namespace CreatiWall.Tests.Durability;
 /// What the storage interfaces' doc comments promise, run against each store (the embedded SQLite one and the cluster's
 /// Redis one), so both keep the same contract. Each test uses its own tenants: a Redis is shared by a class's tests.
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     protected string T { get; } = Tenants.New();
 

@@ -21,6 +21,12 @@ public static class Rest
     public static Task<Reply> PostAsync(this BrokerHost host, string path, string? token, object body) =>
         host.SendAsync(HttpMethod.Post, path, token, JsonContent.Create(body));
 
+    public static Task<Reply> PutAsync(this BrokerHost host, string path, string? token, object body) =>
+        host.SendAsync(HttpMethod.Put, path, token, JsonContent.Create(body));
+
+    public static Task<Reply> PutRawAsync(this BrokerHost host, string path, string? token, string json) =>
+        host.SendAsync(HttpMethod.Put, path, token, new StringContent(json, Encoding.UTF8, "application/json"));
+
     /// <summary>Posts <paramref name="json"/> as it is; with <paramref name="expectContinue"/> the body waits for 100 Continue, as curl's does.</summary>
     public static Task<Reply> PostRawAsync(this BrokerHost host, string path, string? token, string json, bool expectContinue = false) =>
         host.SendAsync(HttpMethod.Post, path, token, new StringContent(json, Encoding.UTF8, "application/json"), expectContinue);

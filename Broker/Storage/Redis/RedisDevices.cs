@@ -5,9 +5,10 @@ namespace CreatiWall.Broker.Storage.Redis;
 
 /// <summary>
 /// One hash per device (<c>s</c> status, <c>since</c>, <c>r</c> reason, <c>l</c>/<c>m</c> current layout and its
-/// message, <c>a</c>/<c>as</c> acknowledged layout and its status, <c>v</c> a version every write raises; a missing
-/// field is null), a set of device ids per tenant and a set of tenants. Each write is one script, so a record is never
-/// half written and a device never lacks its set entry.
+/// message, <c>a</c>/<c>as</c> acknowledged layout and its status, <c>name</c>, <c>tags</c> (comma-separated),
+/// <c>loc</c> location, <c>v</c> a version every write raises; a missing field is null), a set of device ids per tenant
+/// and a set of tenants. Each write is one script, so a record is never half written and a device never lacks its set
+/// entry.
 /// </summary>
 internal sealed class RedisDevices(RedisCalls calls, TimeProvider time) : IDeviceStore
 {
@@ -112,6 +113,45 @@ internal sealed class RedisDevices(RedisCalls calls, TimeProvider time) : IDevic
         return devices;
     }
 
+    public async ValueTask<DeviceRecord?> GetDeviceAsync(string tenant, string deviceId) =>
+        Parse(tenant, deviceId, (await RedisCalls.ReadAsync(calls.Db.HashGetAllAsync(RedisKeys.Device(tenant, deviceId)))).ToDictionary());
+
+    /// <summary>
+    /// The tenant's ids from its set, in order, from the cursor on; their hashes read in pipelined batches and filtered
+    /// here, until the page and one more match are found.
+    /// </summary>
+    public async ValueTask<DevicePage> QueryDevicesAsync(DeviceQuery query)
+    {
+        var tenants = query.Tenant is not null
+            ? [query.Tenant]
+            : (await RedisCalls.ReadAsync(calls.Db.SetMembersAsync(RedisKeys.Tenants))).Select(t => t.ToString()).Order(StringComparer.Ordinal).ToList();
+        var found = new List<DeviceRecord>();
+        foreach (var t in tenants.Where(t => query.After is null || string.CompareOrdinal(t, query.After.Tenant) >= 0))
+        {
+            var ids = (await RedisCalls.ReadAsync(calls.Db.SetMembersAsync(RedisKeys.Devices(t)))).Select(d => d.ToString())
+                .Where(d => query.After is null || new DeviceKey(t, d).IsAfter(query.After)).Order(StringComparer.Ordinal).ToList();
+            for (var start = 0; start < ids.Count && found.Count <= query.Limit; start += query.Batch)
+            {
+                var chunk = ids.GetRange(start, Math.Min(query.Batch, ids.Count - start));
+                var reads = chunk.Select(d => RedisCalls.ReadAsync(calls.Db.HashGetAllAsync(RedisKeys.Device(t, d)))).ToList();
+                for (var i = 0; i < chunk.Count && found.Count <= query.Limit; i++)
+                {
+                    if (Parse(t, chunk[i], (await reads[i]).ToDictionary()) is { } record && query.Matches(record))
+                    {
+                        found.Add(record);
+                    }
+                }
+            }
+
+            if (found.Count > query.Limit)
+            {
+                break;
+            }
+        }
+
+        return DevicePage.From(found, query.Limit);
+    }
+
     async Task<bool> WriteAsync(string tenant, string deviceId, string version, IEnumerable<(string Field, string? Value)> fields)
     {
         RedisValue[] values = [version, deviceId, .. fields.SelectMany(f => new RedisValue[] { f.Field, f.Value is null ? "" : "=" + f.Value })];
@@ -125,7 +165,8 @@ internal sealed class RedisDevices(RedisCalls calls, TimeProvider time) : IDevic
     static IEnumerable<(string, string?)> Fields(DeviceRecord d) =>
     [
         ("s", d.Status), ("since", Time(d.Since)), ("r", d.Reason), ("l", d.CurrentLayoutId), ("m", d.CurrentLayoutMessageId),
-        ("a", d.AckedLayoutId), ("as", d.AckedLayoutStatus),
+        ("a", d.AckedLayoutId), ("as", d.AckedLayoutStatus), ("name", d.Name), ("tags", d.Tags.Count == 0 ? null : d.Tags.ToString()),
+        ("loc", d.Location),
     ];
 
     static DeviceRecord? Parse(string tenant, string deviceId, Dictionary<RedisValue, RedisValue> fields)
@@ -137,7 +178,12 @@ internal sealed class RedisDevices(RedisCalls calls, TimeProvider time) : IDevic
 
         string? Text(string field) => fields.TryGetValue(field, out var value) ? value.ToString() : null;
         return new DeviceRecord(tenant, deviceId, status.ToString(), DateTimeOffset.Parse(since.ToString(), CultureInfo.InvariantCulture),
-            Text("r"), Text("l"), Text("m"), Text("a"), Text("as"));
+            Text("r"), Text("l"), Text("m"), Text("a"), Text("as"))
+        {
+            Name = Text("name"),
+            Tags = DeviceTags.Parse(Text("tags")),
+            Location = Text("loc"),
+        };
     }
 
     static string Time(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);

@@ -89,6 +89,10 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
 
     public ValueTask<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string? tenant) => _devices.ListDevicesAsync(tenant);
 
+    public ValueTask<DeviceRecord?> GetDeviceAsync(string tenant, string deviceId) => _devices.GetDeviceAsync(tenant, deviceId);
+
+    public ValueTask<DevicePage> QueryDevicesAsync(DeviceQuery query) => _devices.QueryDevicesAsync(query);
+
     public Task SaveRetainedAsync(MqttApplicationMessage message) => _retained.SaveRetainedAsync(message);
 
     public Task<List<MqttApplicationMessage>> LoadRetainedAsync() => _retained.LoadRetainedAsync();

@@ -32,6 +32,13 @@ internal static class SqliteSchema
         // 2: a tenant's rows beyond the age bound (on append, on read, in the writer's periodic trim) are found
         // among its aged rows only, not by scanning all of its rows.
         "CREATE INDEX history_by_age ON history (tenant, at);",
+
+        // 3: what admins register for a device (PUT /api/devices/{id}); tags comma-separated, in order (a tag is an id).
+        """
+        ALTER TABLE devices ADD COLUMN name TEXT;
+        ALTER TABLE devices ADD COLUMN tags TEXT;
+        ALTER TABLE devices ADD COLUMN location TEXT;
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

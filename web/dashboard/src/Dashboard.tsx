@@ -19,13 +19,24 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
   // The device list (layouts, acks) from REST, refreshed; presence changes arrive live over MQTT.
   useEffect(() => {
     let stopped = false;
+    // GET /api/devices answers in pages: follow nextCursor to the last one.
+    const allDevices = async () => {
+      const devices: DeviceView[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.get("/api/devices", cursor ? { limit: 1000, cursor } : { limit: 1000 });
+        devices.push(...page.devices);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && !stopped);
+      return devices;
+    };
     const refresh = async () => {
       try {
-        const [list, figures] = await Promise.all([client.get("/api/devices"), client.getStatus()]);
+        const [list, figures] = await Promise.all([allDevices(), client.getStatus()]);
         if (stopped) return;
         setDevices((current) => {
           const next = new Map(current);
-          for (const d of list.devices) next.set(d.id, { ...next.get(d.id), ...d, status: next.get(d.id)?.status ?? d.status });
+          for (const d of list) next.set(d.id, { ...next.get(d.id), ...d, status: next.get(d.id)?.status ?? d.status });
           return next;
         });
         setStatus(figures);
@@ -51,6 +62,9 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
         next.set(d.deviceId, {
           currentLayout: null,
           lastAcknowledgedLayout: null,
+          name: null,
+          tags: [],
+          location: null,
           ...known,
           id: d.deviceId,
           status: d.status,
@@ -115,6 +129,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
             <li key={d.id} className={`device ${d.status}`} data-device-id={d.id} data-status={d.status}>
               <span className="dot" aria-hidden />
               <strong>{d.id}</strong>
+              {d.name && <span className="name">{d.name}</span>}
               <span className="state">
                 {d.status}
                 {d.reason ? ` · ${d.reason}` : ""}
