@@ -15,12 +15,6 @@ public static partial class CheckConfigCommand
 {
     const string Usage = "usage: dotnet run --project Api -- checkconfig";
 
-    /// <summary>Keys the contract names for features still to come: accepted, so a configuration may be written ahead.</summary>
-    static readonly string[] ReservedKeys =
-    [
-        "Jwt:Keys:[]:Kid", "Jwt:Keys:[]:Secret",
-    ];
-
     /// <summary>Top-level keys of ASP.NET Core, its host and Serilog: their contents are theirs to judge.</summary>
     static readonly string[] FrameworkSections =
     [
@@ -42,11 +36,6 @@ public static partial class CheckConfigCommand
         foreach (var (section, type) in bound)
         {
             keys.AddOptions(section, type);
-        }
-
-        foreach (var key in ReservedKeys)
-        {
-            keys.AddKey(key);
         }
 
         foreach (var section in FrameworkSections)

@@ -37,16 +37,6 @@ public sealed class ConfigurationKeys
     /// <summary>The keys of an options class bound at <paramref name="section"/>.</summary>
     public void AddOptions(string section, Type type) => AddProperties(_root.Child(section), type, depth: 0);
 
-    /// <summary>A key named before its options class exists, e.g. <c>Tls:KeyPath</c>; <c>[]</c> stands for a list index.</summary>
-    public void AddKey(string path)
-    {
-        var node = _root;
-        foreach (var segment in path.Split(':'))
-        {
-            node = segment == "[]" ? node.Items ??= new Node("[]", node) : node.Child(segment);
-        }
-    }
-
     /// <summary>A section whose keys are someone else's (Serilog, Kestrel, …): anything below it is accepted.</summary>
     public void AddFrameworkSection(string name) => _root.Child(name).AnyBelow = true;
 

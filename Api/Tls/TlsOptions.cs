@@ -24,7 +24,7 @@ public sealed class TlsOptions
 }
 
 /// <summary>At start-up: one certificate source, files that exist and load, and a certificate where one is needed.</summary>
-internal sealed class TlsOptionsValidator(IOptions<Broker.Mqtt.MqttOptions> mqtt) : IValidateOptions<TlsOptions>
+internal sealed class TlsOptionsValidator(IConfiguration configuration) : IValidateOptions<TlsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TlsOptions options)
     {
@@ -40,7 +40,8 @@ internal sealed class TlsOptionsValidator(IOptions<Broker.Mqtt.MqttOptions> mqtt
 
         if (!options.HasCertificate)
         {
-            return mqtt.Value.TlsPort != 0
+            // Read as text: a TlsPort that is not a number is the Mqtt section's problem, reported there once.
+            return int.TryParse(configuration["Mqtt:TlsPort"], out var tlsPort) && tlsPort != 0
                 ? ValidateOptionsResult.Fail("Mqtt:TlsPort needs a certificate: set Tls:CertificatePath and Tls:KeyPath, or Tls:PfxPath.")
                 : ValidateOptionsResult.Success;
         }

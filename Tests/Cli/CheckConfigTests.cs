@@ -84,17 +84,14 @@ public sealed class CheckConfigTests
     }
 
     [Fact]
-    public async Task Keys_the_contract_names_for_later_are_known()
+    public async Task Keys_of_the_cluster_and_of_key_rotation_are_known()
     {
+        // TLS keys are checked with real files in TlsTests (a certificate that does not load is refused).
         var result = await ApiCommand.RunAsync(["checkconfig"], new Dictionary<string, string?>
         {
             ["Redis__ConnectionString"] = "127.0.0.1:6379",
             ["Cluster__NodeId"] = "node-1",
-            ["Mqtt__TlsPort"] = "8883",
-            ["Tls__CertificatePath"] = "/etc/cw/cert.pem",
-            ["Tls__KeyPath"] = "/etc/cw/key.pem",
-            ["Tls__PfxPath"] = "/etc/cw/cert.pfx",
-            ["Tls__PfxPassword"] = "secret",
+            ["Cluster__HeartbeatSeconds"] = "1",
             ["Jwt__Keys__0__kid"] = "2026",
             ["Jwt__Keys__0__secret"] = "another-secret-0123456789abcdef-0123456789",
         });
@@ -115,7 +112,7 @@ public sealed class CheckConfigTests
                   "Serilog": { "MinimumLevel": { "Default": "Information" } },
                   "Mqt": { "TcpPort": 1884 },
                   "Storage": { "ConectionString": "Data Source=x.db" },
-                  "Jwt": { "Keys": [ { "kid": "a", "secret": "b", "algorithm": "HS256" } ] }
+                  "Jwt": { "Keys": [ { "kid": "a", "secret": "a-long-enough-secret-0123456789-abcdef", "algorithm": "HS256" } ] }
                 }
                 """);
 
