@@ -26,6 +26,7 @@ internal sealed partial class ClusterNodes(
     readonly ClusterOptions _options = options.Value;
     readonly LogThrottle _failures = new(TimeSpan.FromSeconds(30), time);
     HashSet<string> _tenantsShown = new(StringComparer.Ordinal); // tenants with figures in this node's live hash
+    DateTimeOffset? _beatingSince; // since when every beat of this node reached Redis
 
     IDatabase Db => redis.GetDatabase();
 
@@ -41,16 +42,23 @@ internal sealed partial class ClusterNodes(
             try
             {
                 await BeatAsync();
+                _beatingSince ??= time.GetUtcNow();
                 if (ownPast)
                 {
                     await sweeper.SweepAsync(node.Id, keep: h => registry.Live.Any(c => c.Holder == h));
                     ownPast = false;
                 }
 
-                await SweepDeadAsync();
+                // Others are judged only once this node has itself beaten for a whole timeout: after a Redis outage every
+                // node's alive key has expired, and each needs that long to renew it before it may be taken for dead.
+                if (time.GetUtcNow() - _beatingSince >= TimeSpan.FromSeconds(_options.NodeTimeoutSeconds))
+                {
+                    await SweepDeadAsync();
+                }
             }
             catch (Exception error) when (error is RedisException or StoreUnavailableException)
             {
+                _beatingSince = null;
                 if (_failures.TryEnter("beat", out var held))
                 {
                     LogBeatFailed(error.GetBaseException().Message, held);

@@ -1,6 +1,7 @@
 using System.Net;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
+using MQTTnet;
 
 namespace CreatiWall.Tests.Cluster;
 
@@ -19,6 +20,8 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
         await using var onB = await TestClient.ConnectAsync(cluster.B, cluster.B.Token(t, "bob"));
         await localReader.SubscribeAsync($"cw/{t}/channels/news");
         await onB.SubscribeAsync($"cw/{t}/channels/news");
+        await using var screen = await TestClient.ConnectAsync(cluster.A, cluster.A.Token(t, "screen-1", Role.Device), "screen-1", "screen-1");
+        await Eventually.HoldsAsync(async () => await ScreenAsync(admin) == ("online", null));
 
         await cluster.Redis.KillAsync();
         try
@@ -28,6 +31,9 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
             var write = await cluster.B.PostAsync("/api/websocket/broadcast", admin, new { type = "note", data = new { } });
             Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (write.Status, write.ErrorCode));
             Assert.NotEqual(HttpStatusCode.OK, (await cluster.A.Http.GetAsync("/readyz")).StatusCode);
+
+            // Longer than Cluster:NodeTimeoutSeconds (4 s here): every node's alive key expires meanwhile.
+            await Task.Delay(TimeSpan.FromSeconds(5));
         }
         finally
         {
@@ -57,10 +63,22 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
             }
         });
 
+        // Nobody takes a node that lived through the outage for dead: a sweep would come within a timeout and a beat.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(("online", null), await ScreenAsync(admin));
+        Assert.True(await screen.Client.TryPingAsync());
+
         // What was stored before the outage is still there (AOF), and writes work again.
         var tracking = await cluster.B.GetAsync($"/api/layout-updates/{before.Data.GetProperty("messageId").GetString()}", admin);
         Assert.Equal(HttpStatusCode.OK, tracking.Status);
         var again = await cluster.B.PostAsync("/api/websocket/broadcast", admin, new { type = "note", data = new { } });
         Assert.Equal(HttpStatusCode.OK, again.Status);
+    }
+
+    async Task<(string? Status, string? Reason)> ScreenAsync(string admin)
+    {
+        var devices = (await cluster.B.GetAsync("/api/devices", admin)).Data.GetProperty("devices");
+        var screen = devices.EnumerateArray().Single(d => d.GetProperty("id").GetString() == "screen-1");
+        return (screen.GetProperty("status").GetString(), screen.TryGetProperty("reason", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null);
     }
 }
