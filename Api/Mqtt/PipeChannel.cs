@@ -124,7 +124,12 @@ public sealed class PipeChannel(
     async Task<MqttPacket> DecodeAsync(ReadOnlySequence<byte> bytes, PacketFrame frame)
     {
         var body = bytes.Slice(frame.HeaderLength);
-        if (!_connectRead && IsMqtt3ConnectWithoutClientId(body))
+        if (!_connectRead && PacketChecks.ConnectRefusal(body) is { } malformed)
+        {
+            throw await RefuseAsync(malformed);
+        }
+
+        if (!_connectRead && ConnectHead.TryRead(body) is { IsMqtt3WithoutClientIdToKeep: true })
         {
             // MQTT 3.1.1 (3.1.3-8) wants CONNACK 2 here; MQTTnet's decoder throws instead, and the socket just closed.
             formatter.DetectProtocolVersion(new ReceivedMqttPacket(frame.FixedHeader, new ArraySegment<byte>(body.ToArray()), frame.TotalLength));
@@ -143,23 +148,6 @@ public sealed class PipeChannel(
         _connectRead = true;
         BytesReceived += frame.TotalLength;
         return packet;
-    }
-
-    /// <summary>A 3.1 or 3.1.1 CONNECT (protocol name, level, flags, keepalive, client id) with clean session 0 and no client id.</summary>
-    static bool IsMqtt3ConnectWithoutClientId(ReadOnlySequence<byte> body)
-    {
-        Span<byte> head = stackalloc byte[16];
-        var length = (int)Math.Min(body.Length, head.Length);
-        body.Slice(0, length).CopyTo(head);
-        head = head[..length];
-        if (head.Length < 2)
-        {
-            return false;
-        }
-
-        var nameLength = (head[0] << 8) | head[1];
-        var at = 2 + nameLength; // level, flags, keepalive (2), client id length (2)
-        return at + 6 <= head.Length && head[at] is 3 or 4 && (head[at + 1] & 0x02) == 0 && head[at + 4] == 0 && head[at + 5] == 0;
     }
 
     /// <summary>Reports the refusal and, to an MQTT 5 client past CONNECT, says why in a DISCONNECT (0x95 or 0x81).</summary>
