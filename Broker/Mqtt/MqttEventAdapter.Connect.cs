@@ -37,7 +37,7 @@ internal sealed partial class MqttEventAdapter
         var (principal, clientId) = (ConnectDecision.Accept)decision;
 
         var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
-        if (ConnectRules.Refusal(registry.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
+        if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
         {
             Refuse(e, refusal);
             return;
@@ -127,7 +127,7 @@ internal sealed partial class MqttEventAdapter
     {
         if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
         {
-            registry.Release(e.Id, connection.Principal.SessionOwnerKey);
+            claims.Release(e.Id, connection.Principal.SessionOwnerKey);
         }
 
         router.Clear(e.Id, e.SessionItems);

@@ -15,6 +15,7 @@ namespace CreatiWall.Broker.Mqtt;
 internal sealed partial class MqttEventAdapter(
     TokenValidator tokens,
     ConnectionRegistry registry,
+    SessionClaims claims,
     MessageRouter router,
     RetainedMessages retained,
     IConnectionObserver presence,
