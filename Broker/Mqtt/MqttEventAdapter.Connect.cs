@@ -37,7 +37,7 @@ internal sealed partial class MqttEventAdapter
         var (principal, clientId) = (ConnectDecision.Accept)decision;
 
         var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
-        if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
+        if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.SessionQuotaKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
         {
             Refuse(e, refusal);
             return;

@@ -52,7 +52,10 @@ public sealed class MqttOptions
     [Range(0, uint.MaxValue - 1)]
     public long MaxSessionExpirySeconds { get; set; } = 7 * 24 * 3600;
 
-    /// <summary>Sessions (connected or kept) one principal may hold; a CONNECT that would open one more is refused (0x97).</summary>
+    /// <summary>
+    /// Sessions (connected or kept) one principal (tenant, role, sub: whichever devices it acts as) may hold; a CONNECT that
+    /// would open one more is refused (0x97).
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MaxSessionsPerPrincipal { get; set; } = 64;
 

@@ -11,6 +11,8 @@ internal sealed class SessionClaims(TimeProvider time)
 {
     public static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(30);
 
+    readonly record struct Holder(string Owner, string QuotaKey, string Tenant);
+
     sealed class Group
     {
         public readonly HashSet<string> Members = new(StringComparer.Ordinal);
@@ -19,16 +21,17 @@ internal sealed class SessionClaims(TimeProvider time)
 
     // Claims change under one lock: they come with CONNECTs and session deletions, not with messages.
     readonly Lock _lock = new();
-    readonly Dictionary<string, (string Owner, string Tenant)> _owners = new(StringComparer.Ordinal);
-    readonly Dictionary<string, Group> _byOwner = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Holder> _owners = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Group> _byPrincipal = new(StringComparer.Ordinal);
     readonly Dictionary<string, Group> _byTenant = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Claims <paramref name="clientId"/> for <paramref name="ownerKey"/> unless another identity holds it, or a new session
-    /// would take the owner or its tenant past its quota. A claim whose session is gone without notice is dropped when it
+    /// would take the principal (<paramref name="quotaKey"/>: one principal may act as several owners, one per device) or
+    /// its tenant past its quota. A claim whose session is gone without notice is dropped when it
     /// stands in the way of another identity, or when its group is pruned.
     /// </summary>
-    public ClaimResult TryClaim(string clientId, string ownerKey, string tenant, SessionQuota quota, Func<string, bool> sessionExists)
+    public ClaimResult TryClaim(string clientId, string ownerKey, string quotaKey, string tenant, SessionQuota quota, Func<string, bool> sessionExists)
     {
         lock (_lock)
         {
@@ -47,7 +50,7 @@ internal sealed class SessionClaims(TimeProvider time)
                 Unclaim(clientId, holder);
             }
 
-            if (!HasRoom(_byOwner, ownerKey, quota.PerPrincipal, sessionExists))
+            if (!HasRoom(_byPrincipal, quotaKey, quota.PerPrincipal, sessionExists))
             {
                 return ClaimResult.PrincipalQuotaExceeded;
             }
@@ -57,8 +60,8 @@ internal sealed class SessionClaims(TimeProvider time)
                 return ClaimResult.TenantQuotaExceeded;
             }
 
-            _owners[clientId] = (ownerKey, tenant);
-            Join(_byOwner, ownerKey, clientId);
+            _owners[clientId] = new Holder(ownerKey, quotaKey, tenant);
+            Join(_byPrincipal, quotaKey, clientId);
             Join(_byTenant, tenant, clientId);
             return ClaimResult.Claimed;
         }
@@ -75,12 +78,12 @@ internal sealed class SessionClaims(TimeProvider time)
         }
     }
 
-    /// <summary>Sessions (live or kept) of one owner key.</summary>
-    public int SessionsOf(string ownerKey)
+    /// <summary>Sessions (live or kept) of one principal (its quota key).</summary>
+    public int SessionsOf(string quotaKey)
     {
         lock (_lock)
         {
-            return _byOwner.GetValueOrDefault(ownerKey)?.Members.Count ?? 0;
+            return _byPrincipal.GetValueOrDefault(quotaKey)?.Members.Count ?? 0;
         }
     }
 
@@ -106,10 +109,10 @@ internal sealed class SessionClaims(TimeProvider time)
         return group.Members.Count < limit;
     }
 
-    void Unclaim(string clientId, (string Owner, string Tenant) holder)
+    void Unclaim(string clientId, Holder holder)
     {
         _owners.Remove(clientId);
-        Leave(_byOwner, holder.Owner, clientId);
+        Leave(_byPrincipal, holder.QuotaKey, clientId);
         Leave(_byTenant, holder.Tenant, clientId);
     }
 

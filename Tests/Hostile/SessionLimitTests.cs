@@ -91,6 +91,31 @@ public sealed class SessionLimitTests(SessionLimitedHost host) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_user_acting_as_each_of_its_devices_still_has_one_session_quota()
+    {
+        var alice = host.Token(Tenants.New(), "alice", devices: ["d1", "d2", "d3", "d4"]);
+        var held = new List<TestClient>();
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                held.Add(await TestClient.ConnectAsync(host, alice, username: $"d{i}"));
+                Assert.True(held[^1].Accepted);
+            }
+
+            await using var fourth = await TestClient.ConnectAsync(host, alice, username: "d4");
+            Assert.Equal(MqttClientConnectResultCode.QuotaExceeded, fourth.ConnectResult.ResultCode);
+        }
+        finally
+        {
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_tenant_over_its_session_quota_is_refused_and_other_tenants_are_not()
     {
         var t = Tenants.New();
