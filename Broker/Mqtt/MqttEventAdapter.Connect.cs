@@ -55,6 +55,7 @@ internal sealed partial class MqttEventAdapter
             SessionExpiryRequested = connect.SessionExpiryInterval,
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
+            SessionKeptByMqttnet = SessionExpiry.KeptByMqttnet(e.ProtocolVersion, connect.CleanSession),
         };
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -106,6 +107,11 @@ internal sealed partial class MqttEventAdapter
         {
             sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
         }
+        else if (connection.EndReason != EndReason.TakenOver && connection.SessionKeptByMqttnet)
+        {
+            // A session granted 0 s (an MQTT 3.1 clean session) ends with its connection, as MQTT wants; MQTTnet keeps it.
+            await DeleteSessionUnlessBackAsync(connection.ClientId);
+        }
 
         await presence.DisconnectedAsync(connection);
     }
@@ -113,14 +119,30 @@ internal sealed partial class MqttEventAdapter
     /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
     async Task ExpireSessionAsync(string clientId)
     {
-        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
-            await server.GetSessionAsync(clientId) is not { } session)
+        if (await DeleteSessionUnlessBackAsync(clientId))
         {
-            return;
+            LogSessionExpired(clientId);
+        }
+    }
+
+    /// <summary>Deletes the session of <paramref name="clientId"/> with its queue unless a client uses it again; false when it stays (or is gone).</summary>
+    async Task<bool> DeleteSessionUnlessBackAsync(string clientId)
+    {
+        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
+            !SessionExists(clientId))
+        {
+            return false;
         }
 
-        await session.DeleteAsync();
-        LogSessionExpired(clientId);
+        try
+        {
+            await (await server.GetSessionAsync(clientId)).DeleteAsync();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // deleted meanwhile
+        }
     }
 
     Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
