@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt.Rules;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -82,12 +83,12 @@ internal sealed partial class MqttEventAdapter
         connection.Settle();
         connection.ScheduleExpiry(c => _ = EndAsync(c, EndReason.TokenExpired));
         var p = connection.Principal;
-        LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
+        LogConnected(LogText.Safe(connection.ClientId), p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
 
         // Not awaited: MQTTnet reads the client's next packet (its SUBSCRIBE) only after this event, and the status write
         // waits for a database commit. Presence queues it on the device's lock now, so this connection's end comes after it.
         _ = presence.ConnectedAsync(connection).ContinueWith(
-            t => LogPresenceNotWritten(t.Exception!, connection.ClientId), TaskContinuationOptions.OnlyOnFaulted);
+            t => LogPresenceNotWritten(t.Exception!, LogText.Safe(connection.ClientId)), TaskContinuationOptions.OnlyOnFaulted);
         return Task.CompletedTask;
     }
 
@@ -102,7 +103,7 @@ internal sealed partial class MqttEventAdapter
         registry.Remove(connection);
         connection.MarkClosed();
         connection.Dispose();
-        LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+        LogDisconnected(LogText.Safe(connection.ClientId), connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
         if (connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0)
         {
             sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
@@ -121,7 +122,7 @@ internal sealed partial class MqttEventAdapter
     {
         if (await DeleteSessionUnlessBackAsync(clientId))
         {
-            LogSessionExpired(clientId);
+            LogSessionExpired(LogText.Safe(clientId));
         }
     }
 
@@ -173,7 +174,7 @@ internal sealed partial class MqttEventAdapter
         e.ReasonCode = refusal.Code;
         e.ReasonString = refusal.Reason;
         counters.ConnectRefused(refusal.Metric);
-        LogRefused(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId, refusal.Principal?.Tenant, refusal.Principal?.Subject,
-            (int)refusal.Code, refusal.Reason, e.RemoteEndPoint?.ToString());
+        LogRefused(LogText.Safe(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId), refusal.Principal?.Tenant, refusal.Principal?.Subject,
+            (int)refusal.Code, LogText.Safe(refusal.Reason), e.RemoteEndPoint?.ToString());
     }
 }
