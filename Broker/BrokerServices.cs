@@ -60,6 +60,7 @@ public static class BrokerServices
         services.AddSingleton<TrafficCounters>();
         services.AddSingleton<MqttCounters>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<SessionClaims>();
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<RetainedMessages>();
         services.AddSingleton<SessionExpiry>();

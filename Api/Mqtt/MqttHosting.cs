@@ -42,10 +42,11 @@ public static class MqttHosting
         return builder;
     }
 
-    /// <summary>MQTT over WebSocket at <c>Mqtt:WebSocketPath</c> (subprotocol <c>mqtt</c>).</summary>
+    /// <summary>MQTT over WebSocket at <c>Mqtt:WebSocketPath</c> (subprotocol <c>mqtt</c>), and nothing else there (<see cref="WebSocketOnly"/>).</summary>
     public static WebApplication MapMqtt(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        app.UseWebSocketOnly(options.WebSocketPath);
         app.MapConnectionHandler<MqttListener>(options.WebSocketPath, dispatcher =>
         {
             dispatcher.Transports = HttpTransportType.WebSockets;

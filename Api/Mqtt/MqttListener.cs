@@ -9,7 +9,7 @@ namespace CreatiWall.Api.Mqtt;
 /// Hands Kestrel connections (TCP, and WebSocket at the MQTT path) to the broker, each read and written by a
 /// <see cref="PipeChannel"/>. Replaces MQTTnet's MqttConnectionHandler.
 /// </summary>
-public sealed class MqttListener(BrokerTransport transport, IOptions<MqttOptions> options) : ConnectionHandler
+public sealed class MqttListener(BrokerTransport transport, IOptions<MqttOptions> options, TimeProvider time) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -18,7 +18,7 @@ public sealed class MqttListener(BrokerTransport transport, IOptions<MqttOptions
             transferFormat.ActiveFormat = TransferFormat.Binary; // WebSocket frames carry binary MQTT packets.
         }
 
-        var channel = new PipeChannel(connection, BrokerTransport.NewFormatter(), options.Value.MaxPacketBytes, transport.PacketRefused);
-        await transport.HandleAsync(channel);
+        var limits = new PipeChannel.Limits(options.Value.MaxPacketBytes, TimeSpan.FromSeconds(options.Value.PacketTimeoutSeconds), time);
+        await transport.HandleAsync(new PipeChannel(connection, BrokerTransport.NewFormatter(), limits, transport.PacketRefused)); // disposed with it
     }
 }

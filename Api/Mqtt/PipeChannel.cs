@@ -19,18 +19,22 @@ namespace CreatiWall.Api.Mqtt;
 /// MQTT packets on a Kestrel connection's pipes (TCP, or a WebSocket's messages), decoded and encoded by MQTTnet's
 /// formatter. Replaces MQTTnet.AspNetCore's MqttConnectionContext, whose read loop spins at full CPU when the peer
 /// half-closes with part of a packet buffered, and which buffers whatever length a packet announces. Here a packet is
-/// judged by its fixed header before its body is read (<see cref="PacketFrame.Refusal"/>), and a peer that has stopped
-/// sending ends the connection.
+/// judged by its fixed header before its body is read (<see cref="PacketFrame.Refusal"/>), a peer that has stopped
+/// sending ends the connection, and so does one whose packet takes longer than the packet timeout to arrive.
 /// </summary>
 public sealed class PipeChannel(
     ConnectionContext connection,
     MqttPacketFormatterAdapter formatter,
-    int maxPacketBytes,
+    PipeChannel.Limits limits,
     Action<PacketRefusal, EndPoint?> refused) : IMqttChannelAdapter
 {
+    /// <summary><c>Mqtt:MaxPacketBytes</c> and <c>Mqtt:PacketTimeoutSeconds</c>.</summary>
+    public sealed record Limits(int MaxPacketBytes, TimeSpan PacketTimeout, TimeProvider Time);
+
     readonly PipeReader _input = connection.Transport.Input;
     readonly PipeWriter _output = connection.Transport.Output;
     readonly SemaphoreSlim _writing = new(1, 1);
+    readonly PacketDeadline _deadline = new(limits.PacketTimeout, limits.Time, connection.Transport.Input.CancelPendingRead);
     bool _connectRead;
 
     public long BytesReceived { get; private set; }
@@ -74,13 +78,14 @@ public sealed class PipeChannel(
                 var refusal = status switch
                 {
                     PacketFrame.Status.Malformed => new PacketRefusal("malformed-length", "a remaining length longer than four bytes"),
-                    PacketFrame.Status.Read => frame.Refusal(first: !_connectRead, maxPacketBytes),
+                    PacketFrame.Status.Read => frame.Refusal(first: !_connectRead, limits.MaxPacketBytes),
                     _ => null,
                 };
                 if (status == PacketFrame.Status.Read && refusal is null && buffer.Length >= frame.TotalLength)
                 {
                     var packet = await DecodeAsync(buffer.Slice(0, frame.TotalLength), frame);
                     _input.AdvanceTo(buffer.GetPosition(frame.TotalLength));
+                    _deadline.Whole();
                     if (PacketChecks.Refusal(packet) is { } unacceptable)
                     {
                         _connectRead &= packet is not MqttConnectPacket; // no DISCONNECT before a CONNACK: just closed
@@ -94,6 +99,12 @@ public sealed class PipeChannel(
                 {
                     // The peer sent all it will send. With part of a packet left, reading again would return at once, for ever.
                     refusal = new PacketRefusal("ended-mid-packet", $"the connection was closed {buffer.Length} bytes into a packet");
+                }
+
+                if (refusal is null && !buffer.IsEmpty && _deadline.Partial())
+                {
+                    refusal = new PacketRefusal("packet-timeout", $"a packet took more than {limits.PacketTimeout.TotalSeconds:F0} s to arrive ({buffer.Length} bytes of it came)",
+                        MqttDisconnectReasonCode.KeepAliveTimeout);
                 }
 
                 if (refusal is not null)
@@ -124,7 +135,12 @@ public sealed class PipeChannel(
     async Task<MqttPacket> DecodeAsync(ReadOnlySequence<byte> bytes, PacketFrame frame)
     {
         var body = bytes.Slice(frame.HeaderLength);
-        if (!_connectRead && IsMqtt3ConnectWithoutClientId(body))
+        if (!_connectRead && PacketChecks.ConnectRefusal(body) is { } malformed)
+        {
+            throw await RefuseAsync(malformed);
+        }
+
+        if (!_connectRead && ConnectHead.TryRead(body) is { IsMqtt3WithoutClientIdToKeep: true })
         {
             // MQTT 3.1.1 (3.1.3-8) wants CONNACK 2 here; MQTTnet's decoder throws instead, and the socket just closed.
             formatter.DetectProtocolVersion(new ReceivedMqttPacket(frame.FixedHeader, new ArraySegment<byte>(body.ToArray()), frame.TotalLength));
@@ -143,23 +159,6 @@ public sealed class PipeChannel(
         _connectRead = true;
         BytesReceived += frame.TotalLength;
         return packet;
-    }
-
-    /// <summary>A 3.1 or 3.1.1 CONNECT (protocol name, level, flags, keepalive, client id) with clean session 0 and no client id.</summary>
-    static bool IsMqtt3ConnectWithoutClientId(ReadOnlySequence<byte> body)
-    {
-        Span<byte> head = stackalloc byte[16];
-        var length = (int)Math.Min(body.Length, head.Length);
-        body.Slice(0, length).CopyTo(head);
-        head = head[..length];
-        if (head.Length < 2)
-        {
-            return false;
-        }
-
-        var nameLength = (head[0] << 8) | head[1];
-        var at = 2 + nameLength; // level, flags, keepalive (2), client id length (2)
-        return at + 6 <= head.Length && head[at] is 3 or 4 && (head[at + 1] & 0x02) == 0 && head[at + 4] == 0 && head[at + 5] == 0;
     }
 
     /// <summary>Reports the refusal and, to an MQTT 5 client past CONNECT, says why in a DISCONNECT (0x95 or 0x81).</summary>
@@ -215,5 +214,9 @@ public sealed class PipeChannel(
         }
     }
 
-    public void Dispose() => _writing.Dispose();
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        _writing.Dispose();
+    }
 }

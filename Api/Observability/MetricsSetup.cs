@@ -60,11 +60,20 @@ public static class MetricsSetup
             return app;
         }
 
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{port}");
+        app.MapPrometheusScrapingEndpoint("/metrics"); // on the metrics port only: MetricsPortOnly, by the connection's port
         return app;
     }
 
-    /// <summary>The metrics port answers <c>/metrics</c> and nothing else; checked before any other middleware.</summary>
+    /// <summary>
+    /// With <c>Metrics:Port</c>: whether a request is answered 404 before anything else sees it. The metrics port answers
+    /// <c>/metrics</c> and nothing else, and <c>/metrics</c> (in any case, with a trailing slash) is answered nowhere else.
+    /// Judged by the port the connection came to, never by the <c>Host</c> header, which the client chooses.
+    /// </summary>
+    internal static bool Refuses(int metricsPort, int localPort, PathString path) => localPort == metricsPort
+        ? !path.Equals("/metrics", StringComparison.Ordinal)
+        : path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Applies <see cref="Refuses"/> before any other middleware.</summary>
     sealed class MetricsPortOnly(IOptions<MetricsOptions> options) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
@@ -73,7 +82,7 @@ public static class MetricsSetup
             {
                 app.Use((http, rest) =>
                 {
-                    if (http.Connection.LocalPort == port && !http.Request.Path.Equals("/metrics", StringComparison.Ordinal))
+                    if (Refuses(port, http.Connection.LocalPort, http.Request.Path))
                     {
                         http.Response.StatusCode = StatusCodes.Status404NotFound;
                         return Task.CompletedTask;

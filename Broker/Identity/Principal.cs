@@ -25,6 +25,12 @@ public sealed record Principal(
     public string SessionOwnerKey => $"{Tenant}\n{Role.ToClaim()}\n{Subject}\n{ActingDevice}";
 
     /// <summary>
+    /// Whose session quota a session counts against: the principal, whichever device it acts as, so a user owning many
+    /// devices cannot multiply its quota by connecting as each.
+    /// </summary>
+    public string SessionQuotaKey => $"{Tenant}\n{Role.ToClaim()}\n{Subject}";
+
+    /// <summary>
     /// Decides whether a connection of this principal may act as device <paramref name="deviceId"/>
     /// (contract: role device with sub == d; role user owning d; admin of the tenant).
     /// </summary>

@@ -53,7 +53,7 @@ public sealed record TokenValidation(Principal? Principal, TokenProblem Problem)
         TokenProblem.MissingTenant => "the token has no tenant claim",
         TokenProblem.InvalidId => "the token's tenant, sub or devices are not valid ids",
         TokenProblem.UnknownRole => "the token's role is not admin, user, device or ops",
-        TokenProblem.WrongClaimType => "a claim of the token has the wrong type: exp and nbf are numbers, devices an array of ids",
+        TokenProblem.WrongClaimType => "a claim of the token has the wrong type: exp and nbf are numbers, tenant and sub strings, devices an array of ids",
         _ => Problem.ToString(),
     };
 }

@@ -18,9 +18,7 @@ public sealed partial class TokenValidator
 
         if (!jwt.TryGetPayloadValue<string>("tenant", out var tenant) || string.IsNullOrEmpty(tenant))
         {
-            return TokenValidation.Refused(TokenProblem.MissingTenant, claims.TryGetProperty("tenant", out var claim) && claim.ValueKind != JsonValueKind.String
-                ? $"tenant is {KindOf(claim)}, not an id string"
-                : "no tenant claim");
+            return TokenValidation.Refused(TokenProblem.MissingTenant, "no tenant claim");
         }
 
         jwt.TryGetPayloadValue<string>("role", out var roleClaim);
@@ -40,9 +38,7 @@ public sealed partial class TokenValidator
 
         if (!Ids.IsValid(subject))
         {
-            return TokenValidation.Refused(TokenProblem.InvalidId, claims.TryGetProperty("sub", out var sub) && sub.ValueKind != JsonValueKind.String
-                ? $"sub is {KindOf(sub)}, not an id string"
-                : string.IsNullOrEmpty(subject) ? "no sub claim" : $"sub {Quote(subject)} is not a valid id");
+            return TokenValidation.Refused(TokenProblem.InvalidId, string.IsNullOrEmpty(subject) ? "no sub claim" : $"sub {Quote(subject)} is not a valid id");
         }
 
         if (!TryReadDevices(jwt, out var devices, out var badDevice))
@@ -57,9 +53,9 @@ public sealed partial class TokenValidator
     }
 
     /// <summary>
-    /// The claims' JSON types, read from the payload itself: the token library turns a string <c>exp</c> into a date and
-    /// skips a <c>devices</c> that is not an array, where RFC 7519 and the contract want them refused. Null when all fit,
-    /// else what does not.
+    /// The claims' JSON types, read from the payload itself: the token library turns a string <c>exp</c> into a date, a
+    /// number <c>tenant</c> or <c>sub</c> into a string (42 would pass as the id "42") and skips a <c>devices</c> that is
+    /// not an array, where RFC 7519 and the contract want them refused. Null when all fit, else what does not.
     /// </summary>
     static string? WrongContractType(JsonElement claims)
     {
@@ -71,6 +67,14 @@ public sealed partial class TokenValidator
         if (claims.TryGetProperty("nbf", out var nbf) && nbf.ValueKind != JsonValueKind.Number)
         {
             return $"nbf is {KindOf(nbf)}, not a number";
+        }
+
+        foreach (var id in (ReadOnlySpan<string>)["tenant", "sub"])
+        {
+            if (claims.TryGetProperty(id, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                return $"{id} is {KindOf(value)}, not an id string";
+            }
         }
 
         return claims.TryGetProperty("devices", out var devices) && devices.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null)

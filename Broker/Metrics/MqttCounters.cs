@@ -13,6 +13,8 @@ internal sealed class MqttCounters : IDisposable
     readonly Meter _meter;
     readonly Counter<long> _connectsRefused;
     readonly Counter<long> _packetsRefused;
+    readonly Counter<long> _publishesRefused;
+    readonly Counter<long> _subscriptionsRefused;
 
     public MqttCounters(IMeterFactory meters, TrafficCounters traffic)
     {
@@ -20,6 +22,8 @@ internal sealed class MqttCounters : IDisposable
         _connectsRefused = _meter.CreateCounter<long>("cw.mqtt.connects.refused", "{connect}", "CONNECTs refused, by reason");
         _packetsRefused = _meter.CreateCounter<long>("cw.mqtt.packets.refused", "{packet}",
             "Connections ended at the packet level (too large, not CONNECT first, closed mid-packet), by reason");
+        _publishesRefused = _meter.CreateCounter<long>("cw.mqtt.publishes.refused", "{message}", "PUBLISH packets (wills included) refused by the access rules");
+        _subscriptionsRefused = _meter.CreateCounter<long>("cw.mqtt.subscriptions.refused", "{filter}", "Topic filters refused by the access rules");
         _meter.CreateObservableCounter("cw.mqtt.messages.received", () => traffic.MessagesReceived, "{message}", "PUBLISH packets received from clients");
         _meter.CreateObservableCounter("cw.mqtt.messages.sent", () => traffic.MessagesSent, "{message}", "PUBLISH packets sent to clients");
         _meter.CreateObservableCounter("cw.mqtt.messages.dropped", () => traffic.MessagesDropped, "{message}", "Messages dropped from full client queues");
@@ -28,6 +32,10 @@ internal sealed class MqttCounters : IDisposable
     public void ConnectRefused(string reason) => _connectsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void PacketRefused(string reason) => _packetsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void PublishRefused() => _publishesRefused.Add(1);
+
+    public void SubscriptionRefused() => _subscriptionsRefused.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -42,6 +42,9 @@ internal sealed class MqttConnection(string clientId, Principal principal, Obser
 
     public uint SessionExpiryMax { get; init; }
 
+    /// <summary>MQTTnet keeps this session after the connection unless the broker deletes it (<see cref="SessionExpiry.KeptByMqttnet"/>).</summary>
+    public bool SessionKeptByMqttnet { get; init; }
+
     /// <summary>Seconds the session outlives this connection: as granted, unless the client's DISCONNECT set another interval.</summary>
     public uint SessionExpiryAfterEnd => _disconnect is { } disconnect
         ? SessionExpiry.AfterEnd(SessionExpiryGranted, disconnect, SessionExpiryMax)

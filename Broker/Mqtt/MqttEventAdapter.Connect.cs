@@ -1,3 +1,4 @@
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt.Rules;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -37,7 +38,7 @@ internal sealed partial class MqttEventAdapter
         var (principal, clientId) = (ConnectDecision.Accept)decision;
 
         var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
-        if (ConnectRules.Refusal(registry.TryClaim(clientId, principal.SessionOwnerKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
+        if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.SessionQuotaKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
         {
             Refuse(e, refusal);
             return;
@@ -56,6 +57,7 @@ internal sealed partial class MqttEventAdapter
             SessionExpiryRequested = connect.SessionExpiryInterval,
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
+            SessionKeptByMqttnet = SessionExpiry.KeptByMqttnet(e.ProtocolVersion, connect.CleanSession),
         };
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -88,12 +90,12 @@ internal sealed partial class MqttEventAdapter
         connection.Settle();
         connection.ScheduleExpiry(c => _ = EndAsync(c, EndReason.TokenExpired));
         var p = connection.Principal;
-        LogConnected(connection.ClientId, p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
+        LogConnected(LogText.Safe(connection.ClientId), p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
 
         // Not awaited: MQTTnet reads the client's next packet (its SUBSCRIBE) only after this event, and the status write
         // waits for a database commit. Presence queues it on the device's lock now, so this connection's end comes after it.
         _ = presence.ConnectedAsync(connection).ContinueWith(
-            t => LogPresenceNotWritten(t.Exception!, connection.ClientId), TaskContinuationOptions.OnlyOnFaulted);
+            t => LogPresenceNotWritten(t.Exception!, LogText.Safe(connection.ClientId)), TaskContinuationOptions.OnlyOnFaulted);
         return Task.CompletedTask;
     }
 
@@ -108,10 +110,15 @@ internal sealed partial class MqttEventAdapter
         registry.Remove(connection);
         connection.MarkClosed();
         connection.Dispose();
-        LogDisconnected(connection.ClientId, connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
+        LogDisconnected(LogText.Safe(connection.ClientId), connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
         if (connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0)
         {
             sessionExpiry.Schedule(connection.ClientId, connection.SessionExpiryAfterEnd, () => ExpireSessionAsync(connection.ClientId));
+        }
+        else if (connection.EndReason != EndReason.TakenOver && connection.SessionKeptByMqttnet)
+        {
+            // A session granted 0 s (an MQTT 3.1 clean session) ends with its connection, as MQTT wants; MQTTnet keeps it.
+            await DeleteSessionUnlessBackAsync(connection.ClientId);
         }
 
         try
@@ -127,21 +134,37 @@ internal sealed partial class MqttEventAdapter
     /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
     async Task ExpireSessionAsync(string clientId)
     {
-        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
-            await server.GetSessionAsync(clientId) is not { } session)
+        if (await DeleteSessionUnlessBackAsync(clientId))
         {
-            return;
+            LogSessionExpired(LogText.Safe(clientId));
+        }
+    }
+
+    /// <summary>Deletes the session of <paramref name="clientId"/> with its queue unless a client uses it again; false when it stays (or is gone).</summary>
+    async Task<bool> DeleteSessionUnlessBackAsync(string clientId)
+    {
+        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
+            !SessionExists(clientId))
+        {
+            return false;
         }
 
-        await session.DeleteAsync();
-        LogSessionExpired(clientId);
+        try
+        {
+            await (await server.GetSessionAsync(clientId)).DeleteAsync();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // deleted meanwhile
+        }
     }
 
     Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
     {
         if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
         {
-            registry.Release(e.Id, connection.Principal.SessionOwnerKey);
+            claims.Release(e.Id, connection.Principal.SessionOwnerKey);
         }
 
         router.Clear(e.Id, e.SessionItems);
@@ -165,7 +188,7 @@ internal sealed partial class MqttEventAdapter
         e.ReasonCode = refusal.Code;
         e.ReasonString = refusal.Reason;
         counters.ConnectRefused(refusal.Metric);
-        LogRefused(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId, refusal.Principal?.Tenant, refusal.Principal?.Subject,
-            (int)refusal.Code, refusal.Reason, e.RemoteEndPoint?.ToString());
+        LogRefused(LogText.Safe(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId), refusal.Principal?.Tenant, refusal.Principal?.Subject,
+            (int)refusal.Code, LogText.Safe(refusal.Reason), e.RemoteEndPoint?.ToString());
     }
 }

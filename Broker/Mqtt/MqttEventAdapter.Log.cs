@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CreatiWall.Broker.Mqtt;
 
-/// <summary>The adapter's log events; never a token or a payload.</summary>
+/// <summary>
+/// The adapter's log events; never a token or a payload. What a client chose (client ids, topics, filters) is passed
+/// through <see cref="Metrics.LogText.Safe"/>; events a client can repeat at will are throttled.
+/// </summary>
 internal sealed partial class MqttEventAdapter
 {
     [LoggerMessage(LogLevel.Information, "MQTT connected {ClientId} tenant={Tenant} sub={Subject} role={Role} device={Device} protocol={Protocol} from {Endpoint}")]
@@ -18,11 +21,11 @@ internal sealed partial class MqttEventAdapter
     [LoggerMessage(LogLevel.Information, "MQTT subscribed {ClientId} {Filter}")]
     partial void LogSubscribed(string clientId, string filter);
 
-    [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}")]
-    partial void LogSubscriptionRefused(string clientId, string filter);
+    [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter} ({Held} more refused in the last 10 s, counted in cw_mqtt_subscriptions_refused)")]
+    partial void LogSubscriptionRefused(string clientId, string filter, long held);
 
-    [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}")]
-    partial void LogPublishRefused(string clientId, string topic);
+    [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic} ({Held} more refused in the last 10 s, counted in cw_mqtt_publishes_refused)")]
+    partial void LogPublishRefused(string clientId, string topic, long held);
 
     [LoggerMessage(LogLevel.Error, "Online status of {ClientId} could not be written")]
     partial void LogPresenceNotWritten(Exception error, string clientId);

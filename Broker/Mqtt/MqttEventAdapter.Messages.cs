@@ -1,4 +1,5 @@
 using CreatiWall.Broker.Access;
+using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Mqtt.Rules;
 using MQTTnet.Protocol;
@@ -25,7 +26,12 @@ internal sealed partial class MqttEventAdapter
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             e.ReasonString = "not authorized";
-            LogSubscriptionRefused(e.ClientId, filter.TrimStart(MqttConnection.ForbiddenMark));
+            counters.SubscriptionRefused();
+            if (_refusalLog.TryEnter("subscription-refused", out var held))
+            {
+                LogSubscriptionRefused(LogText.Safe(e.ClientId), LogText.Safe(filter.TrimStart(MqttConnection.ForbiddenMark)), held);
+            }
+
             return;
         }
 
@@ -57,7 +63,7 @@ internal sealed partial class MqttEventAdapter
             }
         }
 
-        LogSubscribed(e.ClientId, filter);
+        LogSubscribed(LogText.Safe(e.ClientId), LogText.Safe(filter));
     }
 
     Task InterceptPublishAsync(InterceptingPublishEventArgs e)
@@ -93,7 +99,12 @@ internal sealed partial class MqttEventAdapter
                 e.ProcessPublish = false;
                 e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
                 e.Response.ReasonString = "not authorized";
-                LogPublishRefused(e.ClientId, message.Topic);
+                counters.PublishRefused();
+                if (_refusalLog.TryEnter("publish-refused", out var held))
+                {
+                    LogPublishRefused(LogText.Safe(e.ClientId), LogText.Safe(message.Topic), held);
+                }
+
                 break;
         }
 

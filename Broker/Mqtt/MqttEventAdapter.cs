@@ -15,6 +15,7 @@ namespace CreatiWall.Broker.Mqtt;
 internal sealed partial class MqttEventAdapter(
     TokenValidator tokens,
     ConnectionRegistry registry,
+    SessionClaims claims,
     MessageRouter router,
     RetainedMessages retained,
     IConnectionObserver presence,
@@ -32,6 +33,7 @@ internal sealed partial class MqttEventAdapter(
 {
     readonly MqttOptions _options = options.Value;
     readonly LogThrottle _dropLog = new(TimeSpan.FromSeconds(10), time);
+    readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10), time); // refused publishes and subscriptions: a client repeats them at will
     MqttServer? _server;
 
     internal void Attach(MqttServer server)
@@ -61,7 +63,7 @@ internal sealed partial class MqttEventAdapter(
             traffic.MessageDropped();
             if (_dropLog.TryEnter("queue-full", out var held))
             {
-                LogDropped(e.ReceiverClientId, held);
+                LogDropped(LogText.Safe(e.ReceiverClientId), held);
             }
 
             return Task.CompletedTask;

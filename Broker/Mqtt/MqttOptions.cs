@@ -36,6 +36,13 @@ public sealed class MqttOptions
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
+    /// How long a packet may take to arrive once its first byte has: a peer that trickles a packet slower than this (or
+    /// stops in the middle of one) is disconnected (MQTT 5: DISCONNECT 0x8D). Raise it for large packets on slow links.
+    /// </summary>
+    [Range(1, 3600)]
+    public int PacketTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
     /// Messages queued per client session before the oldest are dropped (counted and logged). A screen's newest layout
     /// does not depend on it: it is retained and sent again whenever the screen subscribes.
     /// </summary>
@@ -56,7 +63,10 @@ public sealed class MqttOptions
     [Range(0, uint.MaxValue - 1)]
     public long MaxSessionExpirySeconds { get; set; } = 7 * 24 * 3600;
 
-    /// <summary>Sessions (connected or kept) one principal may hold; a CONNECT that would open one more is refused (0x97).</summary>
+    /// <summary>
+    /// Sessions (connected or kept) one principal (tenant, role, sub: whichever devices it acts as) may hold; a CONNECT that
+    /// would open one more is refused (0x97).
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MaxSessionsPerPrincipal { get; set; } = 64;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
@@ -24,4 +25,8 @@ public static class PacketChecks
         MqttUnsubscribePacket { TopicFilters.Count: 0 } => new("empty-unsubscribe", "an UNSUBSCRIBE without topic filters", MqttDisconnectReasonCode.ProtocolError),
         _ => null,
     };
+
+    /// <summary>Why a CONNECT's body ends the connection before it is decoded, or null: MQTTnet's MQTT 5 decoder ignores the reserved flag.</summary>
+    public static PacketRefusal? ConnectRefusal(in ReadOnlySequence<byte> body) =>
+        ConnectHead.TryRead(body) is { ReservedFlagSet: true } ? new("malformed-header", "a CONNECT with the reserved connect flag set") : null;
 }

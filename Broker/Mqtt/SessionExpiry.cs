@@ -22,6 +22,18 @@ internal sealed class SessionExpiry(TimeProvider time)
         : connect.CleanSession ? 0 : max;
 
     /// <summary>
+    /// Whether MQTTnet 5.2 keeps the session when its connection ends, whatever the broker granted: every MQTT 3.1 session,
+    /// clean or not, and a 3.1.1 one with clean session 0 (granted 0 s when <c>Mqtt:MaxSessionExpirySeconds</c> is 0). MQTT 5
+    /// sessions follow the intervals the broker writes into CONNECT and DISCONNECT.
+    /// </summary>
+    public static bool KeptByMqttnet(MqttProtocolVersion version, bool cleanSession) => version switch
+    {
+        MqttProtocolVersion.V310 => true,
+        MqttProtocolVersion.V311 => !cleanSession,
+        _ => false,
+    };
+
+    /// <summary>
     /// Seconds the session outlives this connection: a DISCONNECT may set a new interval (MQTT 5, 3.14.2.2.2), within the
     /// same maximum; a session granted 0 stays 0.
     /// </summary>

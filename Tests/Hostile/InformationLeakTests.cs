@@ -63,4 +63,19 @@ public sealed class ProxiedHostTests(ProxiedHost host) : IClassFixture<ProxiedHo
         Assert.Equal(HttpStatusCode.NotFound, (await host.GetTextAsync("/api/websocket/status", host.Token("*", "ops", Role.Ops), metricsUrl)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await host.GetTextAsync("/", null, metricsUrl)).Status);
     }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/metrics/")]
+    public async Task The_public_port_serves_no_metrics_whatever_host_header_names_the_metrics_port(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = $"scraper.internal:{host.MetricsPort}";
+        using var response = await host.Http.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("cw_mqtt", text, StringComparison.Ordinal);
+    }
 }

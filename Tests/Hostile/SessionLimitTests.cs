@@ -91,6 +91,46 @@ public sealed class SessionLimitTests(SessionLimitedHost host) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_user_acting_as_each_of_its_devices_still_has_one_session_quota()
+    {
+        var alice = host.Token(Tenants.New(), "alice", devices: ["d1", "d2", "d3", "d4"]);
+        var held = new List<TestClient>();
+        try
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                held.Add(await TestClient.ConnectAsync(host, alice, username: $"d{i}"));
+                Assert.True(held[^1].Accepted);
+            }
+
+            await using var fourth = await TestClient.ConnectAsync(host, alice, username: "d4");
+            Assert.Equal(MqttClientConnectResultCode.QuotaExceeded, fourth.ConnectResult.ResultCode);
+        }
+        finally
+        {
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_clean_mqtt_3_1_session_ends_with_its_connection()
+    {
+        var t = Tenants.New();
+        var alice = host.Token(t, "alice");
+        for (var i = 0; i < 3; i++) // the principal's quota: each left a session behind, for ever
+        {
+            var pub = await Mosquitto.PubAsync(host, "mqttv31", null, alice, $"cw/{t}/broadcast", $"m{i}");
+            Assert.True(pub.ExitCode == 0, pub.Output);
+        }
+
+        // The principal's sessions are back to none: a fourth has room (once the third one's end is processed).
+        await Eventually.HoldsAsync(async () => (await Mosquitto.PubAsync(host, "mqttv31", null, alice, $"cw/{t}/broadcast", "again")).ExitCode == 0);
+    }
+
+    [Fact]
     public async Task A_tenant_over_its_session_quota_is_refused_and_other_tenants_are_not()
     {
         var t = Tenants.New();

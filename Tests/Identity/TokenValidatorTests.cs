@@ -112,6 +112,9 @@ public sealed class TokenValidatorTests
     [InlineData("\"devices\":{\"d1\":true}")]
     [InlineData("\"exp\":\"9999999999\"")]
     [InlineData("\"nbf\":\"1000000000\"")]
+    [InlineData("\"tenant\":42")]
+    [InlineData("\"sub\":7")]
+    [InlineData("\"tenant\":[\"t1\"]")]
     public async Task A_claim_of_the_wrong_json_type_is_refused(string claim)
     {
         var name = claim[1..claim.IndexOf('"', 1)];

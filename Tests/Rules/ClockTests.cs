@@ -118,6 +118,16 @@ public sealed class ClockTests
         Assert.Equal(granted, SessionExpiry.Granted(new MqttConnectPacket { CleanSession = cleanSession, SessionExpiryInterval = requested }, version, max));
 
     [Theory]
+    [InlineData(MqttProtocolVersion.V310, true, true)] // MQTTnet keeps even a clean 3.1 session: the broker deletes it
+    [InlineData(MqttProtocolVersion.V310, false, true)]
+    [InlineData(MqttProtocolVersion.V311, true, false)]
+    [InlineData(MqttProtocolVersion.V311, false, true)]
+    [InlineData(MqttProtocolVersion.V500, true, false)]
+    [InlineData(MqttProtocolVersion.V500, false, false)]
+    public void Sessions_mqttnet_keeps_whatever_was_granted(MqttProtocolVersion version, bool cleanSession, bool kept) =>
+        Assert.Equal(kept, SessionExpiry.KeptByMqttnet(version, cleanSession));
+
+    [Theory]
     [InlineData(600u, null, 600u)]
     [InlineData(600u, 30u, 30u)]
     [InlineData(600u, uint.MaxValue, 900u)]
