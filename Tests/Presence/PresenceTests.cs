@@ -125,7 +125,13 @@ public sealed class PresenceTests(BrokerHost host)
         await device.PublishAsync($"cw/{t}/devices/screen-8/ack",
             JsonSerializer.Serialize(new { type = "layout_ack", data = new { messageId, layoutId = "summer", status = "applied", error = (string?)null } }));
 
-        var listed = (await host.GetAsync("/api/devices", admin)).Data.GetProperty("devices").EnumerateArray().Single();
+        // The ack is recorded off the device's packet loop (Layouts' queue), just after its PUBACK.
+        JsonElement listed = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            listed = (await host.GetAsync("/api/devices", admin)).Data.GetProperty("devices").EnumerateArray().Single();
+            return listed.TryGetProperty("lastAcknowledgedLayout", out var acked) && acked.ValueKind == JsonValueKind.Object;
+        });
         Assert.Equal(("screen-8", "online"), (listed.GetProperty("id").GetString(), listed.GetProperty("status").GetString()));
         Assert.Equal("summer", listed.GetProperty("currentLayout").GetProperty("layoutId").GetString());
         Assert.Equal(messageId, listed.GetProperty("currentLayout").GetProperty("messageId").GetString());
