@@ -3,7 +3,6 @@ using System.Text.Json;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace CreatiWall.Tests.Cluster;
 
