@@ -13,7 +13,10 @@ public sealed class HostProcess : IAsyncDisposable
     readonly Dictionary<string, string> _settings;
     Process? _process;
 
-    public HostProcess(Dictionary<string, string>? settings = null) => _settings = settings ?? [];
+    readonly string _name;
+
+    /// <param name="name">What its log lines start with on stderr.</param>
+    public HostProcess(Dictionary<string, string>? settings = null, string name = "host") => (_settings, _name) = (settings ?? [], name);
 
     public int HttpPort { get; } = FreePort();
     public int MqttPort { get; } = FreePort();
@@ -40,8 +43,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("host: " + e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("host: " + e.Data); } };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"{_name}: {e.Data}"); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"{_name}: {e.Data}"); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 

@@ -11,6 +11,8 @@ return args switch
 {
     ["retained", .. var rest] => await RetainedScenario.RunAsync(Options.Parse(rest)),
     ["suite", .. var rest] => await SuiteRunner.RunAsync(rest),
+    ["cluster", .. var rest] => await ClusterScenario.RunAsync(rest),
+    ["cluster-outage", .. var rest] => await ClusterOutage.RunAsync(rest),
     ["micro", .. var rest] => await CreatiWall.Bench.Micro.MicroBenchmarks.RunAsync(rest),
     _ => Usage(),
 };
@@ -30,6 +32,16 @@ static int Usage()
                      skipped, hold keeps the fleet connected 15 s more (time for dotnet-gcdump); --samples writes each
                      latency sample with its arrival time (monotonic clock, as perf -k CLOCK_MONOTONIC) into
                      DIR/round-R/<broker>-latency.<tcp|ws>.txt
+          cluster    [--fleet N] [--nodes K] [--skip single,messages,fleet] [--out FILE]
+                     cluster mode on this machine: one redis-server (AOF everysec) and K Release hosts (default 3,
+                     node-1…node-K); QoS 1 throughput and latency with publisher and subscriber on a single
+                     (non-cluster) host, on one node, and on two nodes (node-1 → node-2 through Redis); then N screens
+                     spread over the nodes and a REST layout-update to all of them sent to node-1, against the same
+                     fleet on the single host (default N = 10000); writes the markdown tables
+          cluster-outage [--down S]
+                     a timeline, not a measurement: Redis killed and started again (AOF) under a cluster of three,
+                     for about 1.5 s and for S seconds (default 15, longer than Cluster:NodeTimeoutSeconds): what
+                     crosses, /readyz, a REST write, the devices' statuses afterwards (host logs on stderr)
           micro      [--out FILE]
                      BenchmarkDotNet (in process, short run) on the hot functions: JWT validation, the access check,
                      subscription matching among 10,000 screens; writes its markdown table

@@ -27,9 +27,14 @@ public abstract class BrokerUnderTest : IAsyncDisposable
 
     public static string DeviceId(int i) => $"d{i}";
 
-    /// <summary>Resident memory of the broker process.</summary>
-    public long RssBytes() =>
-        long.Parse(File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    /// <summary>Where screen <paramref name="i"/> of a fleet connects (a cluster spreads them over its nodes).</summary>
+    public virtual Target DeviceTarget(int i) => Tcp;
+
+    /// <summary>Resident memory of the broker (every process of it).</summary>
+    public virtual long RssBytes() => RssBytesOf(Pid);
+
+    public static long RssBytesOf(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 
     /// <summary>Waits until the broker has finished what the last phase left it (under 10 % of a core for 250 ms).</summary>
     public async Task WaitForIdleAsync()
@@ -49,10 +54,15 @@ public abstract class BrokerUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU time (user + system) the broker process has used so far.</summary>
-    public TimeSpan CpuTime()
+    /// <summary>The broker's processes, by name (one, unless it is a cluster).</summary>
+    public virtual IReadOnlyList<(string Name, int Pid)> Processes => [(Name, Pid)];
+
+    /// <summary>CPU time (user + system) the broker (every process of it) has used so far.</summary>
+    public TimeSpan CpuTime() => Processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + CpuTimeOf(p.Pid));
+
+    public static TimeSpan CpuTimeOf(int pid)
     {
-        var fields = File.ReadAllText($"/proc/{Pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // After the ")": state is field 0, utime field 11, stime field 12, in clock ticks (100 per second on Linux).
         return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
     }

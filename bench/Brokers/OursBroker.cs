@@ -2,11 +2,19 @@ using CreatiWall.Broker.Identity;
 
 namespace CreatiWall.Bench.Brokers;
 
+/// <summary>Our host's REST API, on a single host or on a cluster's first node.</summary>
+public interface IRestApi
+{
+    Uri Http { get; }
+
+    /// <summary>A token for the REST API.</summary>
+    string AdminToken();
+}
+
 /// <summary>Our host (Release build of Api) with its embedded SQLite store; JWTs as MQTT passwords.</summary>
-public sealed class OursBroker(Dictionary<string, string>? settings = null) : BrokerUnderTest
+public sealed class OursBroker(Dictionary<string, string>? settings = null) : BrokerUnderTest, IRestApi
 {
     readonly HostProcess _host = new(settings);
-    readonly TokenIssuer _issuer = new(Microsoft.Extensions.Options.Options.Create(new JwtOptions { Secret = HostProcess.Secret }));
 
     public override string Name => "CreatiWall";
     public override int Pid => _host.Pid;
@@ -17,12 +25,24 @@ public sealed class OursBroker(Dictionary<string, string>? settings = null) : Br
     public override Task StartAsync() => _host.StartAsync();
     public override ValueTask DisposeAsync() => _host.DisposeAsync();
 
-    public override Credentials Device(int i) =>
-        new(DeviceId(i), DeviceId(i), _issuer.Issue(Tenant, DeviceId(i), Role.Device, lifetime: TimeSpan.FromHours(4)));
+    public override Credentials Device(int i) => BenchTokens.Device(i);
 
-    public override Credentials User(string name) =>
-        new($"bench-{name}", "", _issuer.Issue(Tenant, name, Role.User, lifetime: TimeSpan.FromHours(4)));
+    public override Credentials User(string name) => BenchTokens.User(name);
 
-    /// <summary>A token for the REST API.</summary>
-    public string AdminToken() => _issuer.Issue(Tenant, "bench-admin", Role.Admin, lifetime: TimeSpan.FromHours(4));
+    public string AdminToken() => BenchTokens.Admin();
+}
+
+/// <summary>The tokens our hosts accept (all of them share <see cref="HostProcess.Secret"/>).</summary>
+public static class BenchTokens
+{
+    static readonly TokenIssuer Issuer = new(Microsoft.Extensions.Options.Options.Create(new JwtOptions { Secret = HostProcess.Secret }));
+
+    public static Credentials Device(int i) =>
+        new(BrokerUnderTest.DeviceId(i), BrokerUnderTest.DeviceId(i),
+            Issuer.Issue(BrokerUnderTest.Tenant, BrokerUnderTest.DeviceId(i), Role.Device, lifetime: TimeSpan.FromHours(4)));
+
+    public static Credentials User(string name) =>
+        new($"bench-{name}", "", Issuer.Issue(BrokerUnderTest.Tenant, name, Role.User, lifetime: TimeSpan.FromHours(4)));
+
+    public static string Admin() => Issuer.Issue(BrokerUnderTest.Tenant, "bench-admin", Role.Admin, lifetime: TimeSpan.FromHours(4));
 }

@@ -50,7 +50,7 @@ public sealed class Fleet(BrokerUnderTest broker, int size) : IAsyncDisposable
         var device = BrokerUnderTest.DeviceId(i);
         var tenant = BrokerUnderTest.Tenant;
         var start = Stopwatch.GetTimestamp();
-        var client = await LeanClient.OpenAsync(broker.Tcp, 512);
+        var client = await LeanClient.OpenAsync(broker.DeviceTarget(i), 512);
         client.OnPublish = (topic, payload, qos) => OnMessage?.Invoke(topic, payload, qos);
         var will = new MqttWire.Will(Topics.DeviceStatus(tenant, device), Encoding.UTF8.GetBytes("""{"status":"offline"}"""), 1, false);
         await Throughput.Expect(client.ConnectAsync(c.ClientId, c.User, c.Password, keepAlive: 60, clean: true, will));

@@ -8,7 +8,8 @@ namespace CreatiWall.Bench.Suite;
 /// <summary>One REST layout-update naming every connected screen: time until the last screen has its layout.</summary>
 public static class FleetPush
 {
-    public static async Task RunAsync(OursBroker broker, Fleet fleet, Results results, string key)
+    public static async Task RunAsync<TBroker>(TBroker broker, Fleet fleet, Results results, string key)
+        where TBroker : BrokerUnderTest, IRestApi
     {
         using var http = new HttpClient { BaseAddress = broker.Http, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", broker.AdminToken());
@@ -35,7 +36,7 @@ public static class FleetPush
             var last = await arrivals.LastAsync(TimeSpan.FromSeconds(60));
             if (round == 2)
             {
-                results.Cpu(key, cpu);
+                results.Cpu(key, cpu, operations: devices.Length);
                 results.Set(key + ".answered", answered, $"2xx after {answered:F0} ms");
                 results.Set(key, last ?? double.PositiveInfinity, $"{arrivals.Count:N0} of {devices.Length:N0} screens have it after {last ?? arrivals.ElapsedMs:F0} ms");
             }

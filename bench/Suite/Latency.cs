@@ -7,15 +7,16 @@ using CreatiWall.Bench.Lean;
 namespace CreatiWall.Bench.Suite;
 
 /// <summary>
-/// One publisher at a fixed low rate (QoS 0, 100 B), one subscriber: time from send to receipt. The first two seconds
-/// are not counted: a long-running broker's steady state is measured, not its first calls (JIT tiering).
+/// One publisher at a fixed low rate (QoS 0 unless asked, 100 B), one subscriber: time from send to receipt. The first
+/// two seconds are not counted: a long-running broker's steady state is measured, not its first calls (JIT tiering).
 /// </summary>
 public static class Latency
 {
     /// <param name="samplesFile">When set, every counted sample is written there as "latency-ms arrival-s" (arrival on the
     /// monotonic clock that <c>perf record -k CLOCK_MONOTONIC</c> uses), to line slow messages up with a trace.</param>
+    /// <param name="publishTo">Where the publisher connects (default: <paramref name="target"/>, as the subscriber).</param>
     public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, string? samplesFile = null,
-        int rate = 100, int samples = 1000)
+        int rate = 100, int samples = 1000, int qos = 0, Target? publishTo = null)
     {
         var warmup = rate * 2;
         var total = warmup + samples;
@@ -41,10 +42,10 @@ public static class Latency
             }
         };
         await Throughput.Expect(sub.ConnectAsync(s.ClientId, s.User, s.Password));
-        await sub.SubscribeAsync([topic], 0);
+        await sub.SubscribeAsync([topic], qos);
 
         var p = broker.User("latency-pub");
-        await using var pub = await LeanClient.OpenAsync(target);
+        await using var pub = await LeanClient.OpenAsync(publishTo ?? target);
         await Throughput.Expect(pub.ConnectAsync(p.ClientId, p.User, p.Password));
 
         var payload = new byte[100];
@@ -56,7 +57,7 @@ public static class Latency
             await pub.SendAsync(w =>
             {
                 BinaryPrimitives.WriteInt64LittleEndian(payload, Stopwatch.GetTimestamp());
-                MqttWire.WritePublish(w, topicBytes, payload, 0, 0);
+                MqttWire.WritePublish(w, topicBytes, payload, qos, qos > 0 ? pub.NextId() : (ushort)0);
             });
             sent++;
         }

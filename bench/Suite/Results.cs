@@ -20,6 +20,19 @@ public sealed class Results(string broker)
         var (wall, load, brokerSeconds) = meter.Read();
         Values[key + ".cpu.load"] = load / wall;
         Values[key + ".cpu.broker"] = brokerSeconds / wall;
+        var processes = meter.ReadProcesses().ToList();
+        if (processes.Count > 1)
+        {
+            foreach (var (name, seconds) in processes)
+            {
+                Values[$"{key}.cpu.{name}"] = seconds / wall; // a cluster: each node and Redis
+                if (operations is > 0 and var ops)
+                {
+                    Values[$"{key}.us.{name}"] = seconds * 1e6 / ops;
+                }
+            }
+        }
+
         if (operations is > 0 and var n)
         {
             Values[key + ".us.load"] = load * 1e6 / n;

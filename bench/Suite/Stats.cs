@@ -26,9 +26,14 @@ public sealed class CpuMeter(Brokers.BrokerUnderTest broker)
     readonly Stopwatch _wall = Stopwatch.StartNew();
     readonly TimeSpan _load = Process.GetCurrentProcess().TotalProcessorTime;
     readonly TimeSpan _broker = broker.CpuTime();
+    readonly TimeSpan[] _processes = [.. broker.Processes.Select(p => Brokers.BrokerUnderTest.CpuTimeOf(p.Pid))];
 
     /// <summary>Seconds of wall time, and CPU seconds of each side, since the meter started.</summary>
     public (double Wall, double Load, double Broker) Read() =>
         (_wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _load).TotalSeconds,
             (broker.CpuTime() - _broker).TotalSeconds);
+
+    /// <summary>CPU seconds of each of the broker's processes (a cluster's nodes and Redis) since the meter started.</summary>
+    public IEnumerable<(string Name, double Seconds)> ReadProcesses() =>
+        broker.Processes.Select((p, i) => (p.Name, (Brokers.BrokerUnderTest.CpuTimeOf(p.Pid) - _processes[i]).TotalSeconds));
 }

@@ -14,8 +14,9 @@ public static class Throughput
     const int EndToEndWindow = 500;
     const int Batch = 100;
 
+    /// <param name="publishTo">Where the publishers connect (default: <paramref name="target"/>, as the subscribers).</param>
     public static async Task RunAsync(BrokerUnderTest broker, Target target, Results results, string key, int qos,
-        int inFlight = 64, int publishers = 1, int subscribers = 1, TimeSpan? duration = null)
+        int inFlight = 64, int publishers = 1, int subscribers = 1, TimeSpan? duration = null, Target? publishTo = null)
     {
         var length = duration ?? TimeSpan.FromSeconds(4);
         var topic = Topics.Channel(BrokerUnderTest.Tenant, "throughput");
@@ -45,7 +46,7 @@ public static class Throughput
         for (var p = 0; p < publishers; p++)
         {
             var c = broker.User($"pub{p}");
-            var pub = await LeanClient.OpenAsync(target, 16 * 1024, dedicatedReader: true);
+            var pub = await LeanClient.OpenAsync(publishTo ?? target, 16 * 1024, dedicatedReader: true);
             await Expect(pub.ConnectAsync(c.ClientId, c.User, c.Password));
             pubs.Add(pub);
         }
