@@ -117,7 +117,7 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
                 tick = refresh.WaitForNextTickAsync(stop).AsTask();
                 if (_allTenants)
                 {
-                    await ListenAsync(await KnownTenantsAsync());
+                    await ApplyAsync(TenantInterest.AllTenants, interested: true); // tenants that appeared since
                 }
 
                 continue;
@@ -160,7 +160,7 @@ internal sealed partial class ClusterBus : IMessageRelay, IHostedService, IDispo
                 await queue.UnsubscribeAsync();
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (e.IsUnreachable())
         {
             OnRelayFailed(e); // StackExchange.Redis subscribes again by itself once Redis is back
         }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
 using CreatiWall.Broker.Mqtt.Routing;
-using CreatiWall.Broker.Storage;
+using CreatiWall.Broker.Presence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ internal sealed record NodeBeat(DateTimeOffset StartedAt, DateTimeOffset LastSee
 /// </summary>
 internal sealed partial class ClusterNodes(
     IConnectionMultiplexer redis, ClusterNode node, ConnectionRegistry registry, MessageRouter router, MqttEventAdapter adapter,
-    NodeSweeper sweeper, BrokerLifecycle lifecycle, IOptions<ClusterOptions> options, ILogger<ClusterNodes> logger, TimeProvider time)
+    NodeSweeper sweeper, ClusterSessions sessions, PresenceTracker presence, BrokerLifecycle lifecycle, IOptions<ClusterOptions> options, ILogger<ClusterNodes> logger, TimeProvider time)
     : BackgroundService, IClusterView
 {
     readonly ClusterOptions _options = options.Value;
@@ -42,12 +42,17 @@ internal sealed partial class ClusterNodes(
             try
             {
                 await BeatAsync();
-                _beatingSince ??= time.GetUtcNow();
                 if (ownPast)
                 {
                     await sweeper.SweepAsync(node.Id, keep: h => registry.Live.Any(c => c.Holder == h));
                     ownPast = false;
                 }
+                else if (_beatingSince is null)
+                {
+                    await ResyncAsync(); // Redis is back after an outage
+                }
+
+                _beatingSince ??= time.GetUtcNow();
 
                 // Others are judged only once this node has itself beaten for a whole timeout: after a Redis outage every
                 // node's alive key has expired, and each needs that long to renew it before it may be taken for dead.
@@ -56,13 +61,18 @@ internal sealed partial class ClusterNodes(
                     await SweepDeadAsync();
                 }
             }
-            catch (Exception error) when (error is RedisException or StoreUnavailableException)
+            catch (Exception error) when (error.IsUnreachable())
             {
                 _beatingSince = null;
                 if (_failures.TryEnter("beat", out var held))
                 {
                     LogBeatFailed(error.GetBaseException().Message, held);
                 }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                _beatingSince = null; // a bug, not Redis: logged, and the node keeps beating rather than stopping the host
+                LogBeatBroken(error);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -77,7 +87,7 @@ internal sealed partial class ClusterNodes(
             await Db.KeyDeleteAsync([ClusterKeys.Alive(node.Id), ClusterKeys.Live(node.Id)]);
             await Db.HashDeleteAsync(ClusterKeys.Nodes, node.Id);
         }
-        catch (RedisException)
+        catch (Exception error) when (error.IsUnreachable())
         {
             // Redis is down: the node's entries expire or are swept
         }
@@ -111,6 +121,25 @@ internal sealed partial class ClusterNodes(
 
         await Task.WhenAll(writes);
         _tenantsShown = [.. figures.Keys];
+    }
+
+    /// <summary>
+    /// After a Redis outage, what this node could not write meanwhile: connections that ended (their devices go offline,
+    /// reason <c>network-error</c>, their wills are published), connections that began (their client ids and devices are
+    /// claimed where free, and written online).
+    /// </summary>
+    async Task ResyncAsync()
+    {
+        var live = registry.Live.ToList();
+        var holders = live.Select(c => c.Holder).ToHashSet(StringComparer.Ordinal);
+        await sweeper.SweepAsync(node.Id, keep: holders.Contains, reason: PresenceStatus.NetworkError);
+        foreach (var connection in live)
+        {
+            await sessions.ReclaimAsync(connection);
+        }
+
+        await presence.ResyncAsync();
+        LogResynced(live.Count);
     }
 
     /// <summary>Nodes listed but no longer alive: one survivor (the first to take the sweep key) sweeps each.</summary>
@@ -182,11 +211,17 @@ internal sealed partial class ClusterNodes(
 
     static LiveFigures Parse(RedisValue value) => value.IsNullOrEmpty ? LiveFigures.Empty : JsonSerializer.Deserialize<LiveFigures>(value.ToString()) ?? LiveFigures.Empty;
 
+    [LoggerMessage(LogLevel.Information, "Cluster: Redis is back; {Count} live connections written again")]
+    partial void LogResynced(int count);
+
     [LoggerMessage(LogLevel.Warning, "Cluster: a request of another node failed")]
     partial void LogCommandFailed(Exception error);
 
     [LoggerMessage(LogLevel.Warning, "Cluster: node {Node} stopped answering; sweeping its devices (node-lost) and publishing its clients' wills")]
     partial void LogNodeLost(string node);
+
+    [LoggerMessage(LogLevel.Error, "Cluster: heartbeat or sweep failed")]
+    partial void LogBeatBroken(Exception error);
 
     [LoggerMessage(LogLevel.Warning, "Cluster: heartbeat failed: {Reason} ({Held} more in the last 30 s)")]
     partial void LogBeatFailed(string reason, long held);

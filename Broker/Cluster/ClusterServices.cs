@@ -37,7 +37,8 @@ internal static class ClusterServices
         services.AddSingleton<ClusterBus>();
         services.AddSingleton<IMessageRelay>(sp => sp.GetRequiredService<ClusterBus>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ClusterBus>());
-        services.AddSingleton<ISessionDirectory, ClusterSessions>();
+        services.AddSingleton<ClusterSessions>();
+        services.AddSingleton<ISessionDirectory>(sp => sp.GetRequiredService<ClusterSessions>());
         services.AddSingleton<NodeSweeper>();
         services.AddSingleton<ClusterNodes>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<ClusterNodes>());

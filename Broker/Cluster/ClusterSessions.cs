@@ -88,12 +88,29 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
 
             return new ConnectDecision.Refuse(MqttConnectReasonCode.ServerBusy, "the client id is being claimed on several nodes at once", "client-id-contended", p);
         }
-        catch (Exception error) when (error is RedisException or StoreUnavailableException)
+        catch (Exception error) when (error.IsUnreachable())
         {
             // Redis is down: this node's own rules stand, as for a single node; the claim is made again at the next connect.
             LogUnreachable(connection.ClientId, error.GetBaseException().Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// After a Redis outage: claims the client id of a connection accepted meanwhile (by this node alone) if nobody holds
+    /// it now, and its device if nobody holds that. Never takes over: the other node may have the newer connection.
+    /// </summary>
+    public async Task ReclaimAsync(MqttConnection connection)
+    {
+        var p = connection.Principal;
+        RedisValue[] claim = ["", node.Id, connection.Holder, p.SessionOwnerKey, p.Subject, p.Role.ToClaim(), p.ActingDevice ?? ""];
+        if ((int)await Db.ScriptEvaluateAsync(ClaimScript, [ClusterKeys.Client(p.Tenant, connection.ClientId)], claim) != 1)
+        {
+            return; // held: by this connection already, or by another node's
+        }
+
+        var held = new HeldClient(p.Tenant, connection.ClientId, p.ActingDevice, Will(connection.Channel, connection.ClientId));
+        await Db.HashSetAsync(ClusterKeys.Held(node.Id), connection.Holder, JsonSerializer.SerializeToUtf8Bytes(held));
     }
 
     public async Task ReleaseAsync(MqttConnection connection)
@@ -108,7 +125,7 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
             await Db.ScriptEvaluateAsync(ReleaseScript, [ClusterKeys.Client(connection.Principal.Tenant, connection.ClientId)], [connection.Holder]);
             await Db.HashDeleteAsync(ClusterKeys.Held(node.Id), connection.Holder);
         }
-        catch (Exception error) when (error is RedisException or StoreUnavailableException)
+        catch (Exception error) when (error.IsUnreachable())
         {
             LogUnreachable(connection.ClientId, error.GetBaseException().Message); // a stale claim gives way to the same identity, and is swept with its node
         }

@@ -19,8 +19,11 @@ internal sealed partial class NodeSweeper(IConnectionMultiplexer redis, Presence
         return 0
         """;
 
-    /// <summary>Sweeps what <paramref name="node"/> held, except holders <paramref name="keep"/> says are still live.</summary>
-    public async Task SweepAsync(string node, Func<string, bool> keep)
+    /// <summary>
+    /// Sweeps what <paramref name="node"/> held, except holders <paramref name="keep"/> says are still live; its devices go
+    /// offline with <paramref name="reason"/> (<c>node-lost</c> by default).
+    /// </summary>
+    public async Task SweepAsync(string node, Func<string, bool> keep, string reason = PresenceStatus.NodeLost)
     {
         var db = redis.GetDatabase();
         var swept = 0;
@@ -42,7 +45,7 @@ internal sealed partial class NodeSweeper(IConnectionMultiplexer redis, Presence
 
             if (held.Device is { } device)
             {
-                await presence.LostAsync(held.Tenant, device, holder);
+                await presence.LostAsync(held.Tenant, device, holder, reason);
             }
 
             await db.HashDeleteAsync(ClusterKeys.Held(node), holder);

@@ -54,10 +54,30 @@ internal sealed class PresenceTracker(ServerPublisher publisher, IDeviceStore st
     /// Cluster mode: the node that held <paramref name="holder"/>'s connection is gone. The device goes offline
     /// (<c>node-lost</c>) unless it came back since, here or on another node.
     /// </summary>
-    public Task LostAsync(string tenant, string device, string holder)
+    public Task LostAsync(string tenant, string device, string holder, string reason = PresenceStatus.NodeLost)
     {
         var key = (tenant, device);
-        return UnderDeviceLockAsync(key, () => _current.ContainsKey(key) ? Task.CompletedTask : OfflineAsync(key, holder, PresenceStatus.NodeLost));
+        return UnderDeviceLockAsync(key, () => _current.ContainsKey(key) ? Task.CompletedTask : OfflineAsync(key, holder, reason));
+    }
+
+    /// <summary>
+    /// Cluster mode, once the shared store is back after an outage: writes online again the devices whose connection here
+    /// is still their newest, unless another node holds them now (what could not be written during the outage).
+    /// </summary>
+    public async Task ResyncAsync()
+    {
+        foreach (var (key, connection) in _current.ToArray())
+        {
+            await UnderDeviceLockAsync(key, async () =>
+            {
+                var since = time.GetUtcNow();
+                if (_current.TryGetValue(key, out var current) && ReferenceEquals(current, connection) &&
+                    await ledger.OnlineAsync(key.Tenant, key.Device, connection.Holder, since))
+                {
+                    await PublishAsync(key, DeviceRecord.Online, since, null);
+                }
+            });
+        }
     }
 
     async Task OfflineAsync((string Tenant, string Device) key, string holder, string reason)

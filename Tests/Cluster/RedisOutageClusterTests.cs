@@ -21,7 +21,9 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
         await localReader.SubscribeAsync($"cw/{t}/channels/news");
         await onB.SubscribeAsync($"cw/{t}/channels/news");
         await using var screen = await TestClient.ConnectAsync(cluster.A, cluster.A.Token(t, "screen-1", Role.Device), "screen-1", "screen-1");
-        await Eventually.HoldsAsync(async () => await ScreenAsync(admin) == ("online", null));
+        var leaving = await TestClient.ConnectAsync(cluster.A, cluster.A.Token(t, "screen-2", Role.Device), "screen-2", "screen-2");
+        await Eventually.HoldsAsync(async () => await ScreenAsync(admin) == ("online", null) && await ScreenAsync(admin, "screen-2") == ("online", null));
+        TestClient? arriving = null;
 
         await cluster.Redis.KillAsync();
         try
@@ -31,6 +33,11 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
             var write = await cluster.B.PostAsync("/api/websocket/broadcast", admin, new { type = "note", data = new { } });
             Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (write.Status, write.ErrorCode));
             Assert.NotEqual(HttpStatusCode.OK, (await cluster.A.Http.GetAsync("/readyz")).StatusCode);
+
+            // What the store cannot record now is written when Redis is back: one screen leaves, another arrives.
+            await leaving.DisposeAsync();
+            arriving = await TestClient.ConnectAsync(cluster.B, cluster.B.Token(t, "screen-3", Role.Device), "screen-3", "screen-3");
+            Assert.True(arriving.Accepted); // the node decides alone
 
             // Longer than Cluster:NodeTimeoutSeconds (4 s here): every node's alive key expires meanwhile.
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -63,9 +70,14 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
             }
         });
 
+        await Eventually.HoldsAsync(async () =>
+            await ScreenAsync(admin, "screen-2") == ("offline", "network-error") && await ScreenAsync(admin, "screen-3") == ("online", null));
+
         // Nobody takes a node that lived through the outage for dead: a sweep would come within a timeout and a beat.
         await Task.Delay(TimeSpan.FromSeconds(6));
         Assert.Equal(("online", null), await ScreenAsync(admin));
+        Assert.Equal(("online", null), await ScreenAsync(admin, "screen-3"));
+        await arriving!.DisposeAsync();
         Assert.True(await screen.Client.TryPingAsync());
 
         // What was stored before the outage is still there (AOF), and writes work again.
@@ -75,10 +87,15 @@ public sealed class RedisOutageClusterTests(TwoNodeCluster cluster) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, again.Status);
     }
 
-    async Task<(string? Status, string? Reason)> ScreenAsync(string admin)
+    async Task<(string? Status, string? Reason)> ScreenAsync(string admin, string id = "screen-1")
     {
         var devices = (await cluster.B.GetAsync("/api/devices", admin)).Data.GetProperty("devices");
-        var screen = devices.EnumerateArray().Single(d => d.GetProperty("id").GetString() == "screen-1");
+        var screen = devices.EnumerateArray().SingleOrDefault(d => d.GetProperty("id").GetString() == id);
+        if (screen.ValueKind == System.Text.Json.JsonValueKind.Undefined)
+        {
+            return (null, null);
+        }
+
         return (screen.GetProperty("status").GetString(), screen.TryGetProperty("reason", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null);
     }
 }
