@@ -15,6 +15,7 @@ using CreatiWall.Api.OpenApi;
 using CreatiWall.Api.RateLimiting;
 using CreatiWall.Api.Routing;
 using CreatiWall.Api.Tls;
+using CreatiWall.Api.Tokens;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -55,6 +56,7 @@ try
     api.MapLayoutUpdates();
     api.MapDevices();
     api.MapHistory();
+    api.MapTokens();
     app.MapApiDocs();
     app.MapMetrics();
     await app.RunAsync();

@@ -7,11 +7,13 @@ using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Operations;
 using CreatiWall.Broker.Presence;
 using CreatiWall.Broker.Publishing;
+using CreatiWall.Broker.Revocations;
 using CreatiWall.Broker.Storage;
 using CreatiWall.Broker.Storage.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,8 @@ public static class BrokerServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
+        services.AddSingleton<TokenRevocations>();
+        services.AddSingleton<IRevocationList>(sp => sp.GetRequiredService<TokenRevocations>());
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<TokenIssuer>();
         if (!services.AddRedisStore(configuration)) // cluster mode: Redis:ConnectionString
@@ -56,6 +60,7 @@ public static class BrokerServices
         services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<IBrokerStore>());
         services.AddSingleton<IStoreDurability>(sp => sp.GetRequiredService<IBrokerStore>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<IBrokerStore>());
+        services.AddSingleton<IRevocationStore>(sp => sp.GetRequiredService<IBrokerStore>());
 
         services.AddSingleton<TrafficCounters>();
         services.AddSingleton<MqttCounters>();
@@ -86,6 +91,10 @@ public static class BrokerServices
             sp.GetRequiredService<ILayoutDeliveryStore>(), sp.GetRequiredService<IStoreDurability>(), sp.GetRequiredService<ILogger<Layouts>>()));
         services.AddSingleton<IDeviceTrafficObserver>(sp => sp.GetRequiredService<Layouts>());
 
+        services.AddSingleton(sp => new RevocationEnforcer(
+            sp.GetRequiredService<TokenRevocations>(), sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MqttEventAdapter>(),
+            sp.GetRequiredService<IOptions<JwtOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RevocationEnforcer>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RevocationEnforcer>());
         services.AddSingleton<FleetGauges>();
         services.AddSingleton<SysTopics>();
         services.AddHostedService<SysTopicsService>();

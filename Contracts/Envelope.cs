@@ -52,6 +52,7 @@ public static class PresenceStatus
     public const string TakenOver = "taken-over";
     public const string TokenExpired = "token-expired";
     public const string Kicked = "kicked";
+    public const string TokenRevoked = "token-revoked";
 }
 
 /// <summary>The <c>layout_ack</c> envelope's <c>status</c> values.</summary>

@@ -33,6 +33,12 @@ public sealed class JwtOptions
 
     public byte[] SecretBytes => Encoding.UTF8.GetBytes(Secret ?? "");
 
+    /// <summary>How long a revocation is kept: issue tokens that live no longer than this.</summary>
+    public int RevocationDays { get; set; } = 30;
+
+    /// <summary>How often each node reads the revocations again (those made on other nodes of a cluster).</summary>
+    public int RevocationRefreshSeconds { get; set; } = 2;
+
     /// <summary>
     /// HS256 keys named by their <c>kid</c>, for rotation without downtime: the first signs (list a new key first), every
     /// key listed verifies (a token names its key in its header), and <see cref="Secret"/>, if also set, verifies tokens
@@ -100,6 +106,11 @@ public sealed partial class JwtOptionsValidator : IValidateOptions<JwtOptions>
         if (bytes is > 0 and < JwtOptions.MinimumSecretBytes)
         {
             return ValidateOptionsResult.Fail($"JWT_SECRET (Jwt:Secret) is {bytes} bytes: it must be at least {JwtOptions.MinimumSecretBytes} bytes.");
+        }
+
+        if (options.RevocationDays is < 1 or > 3650 || options.RevocationRefreshSeconds is < 1 or > 300)
+        {
+            return ValidateOptionsResult.Fail("Jwt:RevocationDays must be between 1 and 3650, Jwt:RevocationRefreshSeconds between 1 and 300.");
         }
 
         return options.ClockSkewSeconds is < 0 or > 3600

@@ -11,6 +11,12 @@ public sealed record Principal(
     DateTimeOffset ExpiresAt,
     string? ActingDevice = null)
 {
+    /// <summary>The token's <c>jti</c>, when it has one (revocation names a token by it).</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>The token's <c>iat</c>, when it has one (revocation ends a subject's tokens issued before a time).</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
     /// <summary>Tenant value that lets an ops principal see every tenant.</summary>
     public const string AllTenants = "*";
 

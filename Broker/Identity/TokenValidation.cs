@@ -18,6 +18,7 @@ public enum TokenProblem
     InvalidId,
     UnknownRole,
     WrongClaimType,
+    Revoked,
 }
 
 public sealed record TokenValidation(Principal? Principal, TokenProblem Problem)
@@ -54,6 +55,7 @@ public sealed record TokenValidation(Principal? Principal, TokenProblem Problem)
         TokenProblem.InvalidId => "the token's tenant, sub or devices are not valid ids",
         TokenProblem.UnknownRole => "the token's role is not admin, user, device or ops",
         TokenProblem.WrongClaimType => "a claim of the token has the wrong type: exp and nbf are numbers, tenant and sub strings, devices an array of ids",
+        TokenProblem.Revoked => "the token has been revoked",
         _ => Problem.ToString(),
     };
 }

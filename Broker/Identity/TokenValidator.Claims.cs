@@ -49,7 +49,11 @@ public sealed partial class TokenValidator
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         // A device token always acts as its own device.
         var actingDevice = role == Role.Device ? subject : null;
-        return TokenValidation.Valid(new Principal(tenant, subject, role, devices, expires, actingDevice));
+        return TokenValidation.Valid(new Principal(tenant, subject, role, devices, expires, actingDevice)
+        {
+            TokenId = jwt.TryGetPayloadValue<string>("jti", out var jti) && !string.IsNullOrEmpty(jti) ? jti : null,
+            IssuedAt = jwt.TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : null,
+        });
     }
 
     /// <summary>

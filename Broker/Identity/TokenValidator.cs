@@ -19,8 +19,11 @@ public sealed partial class TokenValidator
     readonly IReadOnlyList<SecurityKey> _hmacKeys;
     readonly ConfigurationManager<OpenIdConnectConfiguration>? _authority;
 
-    public TokenValidator(IOptions<JwtOptions> options, TimeProvider? time = null)
+    readonly IRevocationList _revocations;
+
+    public TokenValidator(IOptions<JwtOptions> options, TimeProvider? time = null, IRevocationList? revocations = null)
     {
+        _revocations = revocations ?? IRevocationList.None;
         var jwt = options.Value;
         _time = time ?? TimeProvider.System;
         _hmacKeys = jwt.VerifyingKeys;
@@ -77,7 +80,10 @@ public sealed partial class TokenValidator
             return TokenValidation.Refused(problem, Explain(problem, result.Exception, token, parameters));
         }
 
-        return ToPrincipal((JsonWebToken)result.SecurityToken);
+        var validation = ToPrincipal((JsonWebToken)result.SecurityToken);
+        return validation.Principal is { } principal && _revocations.IsRevoked(principal)
+            ? TokenValidation.Refused(TokenProblem.Revoked)
+            : validation;
     }
 
     /// <summary>With an authority: its current keys next to the HS256 keys (if any). An unreachable authority leaves those.</summary>

@@ -11,6 +11,7 @@ internal enum EndReason
     TakenOver,
     TokenExpired,
     Kicked,
+    TokenRevoked,
 }
 
 internal static class EndReasons
@@ -29,6 +30,7 @@ internal static class EndReasons
     {
         EndReason.TokenExpired => MqttDisconnectReasonCode.MaximumConnectTime,
         EndReason.Kicked => MqttDisconnectReasonCode.AdministrativeAction,
+        EndReason.TokenRevoked => MqttDisconnectReasonCode.NotAuthorized,
         EndReason.TakenOver => MqttDisconnectReasonCode.SessionTakenOver,
         _ => MqttDisconnectReasonCode.NormalDisconnection,
     };
@@ -40,6 +42,7 @@ internal static class EndReasons
         EndReason.TakenOver => PresenceStatus.TakenOver,
         EndReason.TokenExpired => PresenceStatus.TokenExpired,
         EndReason.Kicked => PresenceStatus.Kicked,
+        EndReason.TokenRevoked => PresenceStatus.TokenRevoked,
         _ => PresenceStatus.NetworkError,
     };
 }

@@ -5,4 +5,4 @@ namespace CreatiWall.Broker.Storage;
 /// small interface, which consumers should prefer (a clustered implementation stands in for the embedded one through
 /// the same interfaces). Changes asked for through any of them are applied in the order they are asked for.
 /// </summary>
-internal interface IBrokerStore : ISequenceStore, IDeviceStore, IRetainedStore, ILayoutDeliveryStore, IHistoryStore, IStoreDurability, IStoreHealth;
+internal interface IBrokerStore : ISequenceStore, IDeviceStore, IRetainedStore, ILayoutDeliveryStore, IHistoryStore, IStoreDurability, IStoreHealth, IRevocationStore;

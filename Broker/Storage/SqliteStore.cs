@@ -20,6 +20,7 @@ internal sealed class SqliteStore : IBrokerStore, IDisposable
     readonly SqliteRetained _retained;
     readonly SqliteLayoutDeliveries _deliveries;
     readonly SqliteHistory _history;
+    readonly SqliteRevocations _revocations;
 
     public SqliteStore(IOptions<StorageOptions> options, TimeProvider? time = null, ILogger<SqliteStore>? logger = null)
     {
@@ -30,6 +31,7 @@ internal sealed class SqliteStore : IBrokerStore, IDisposable
         _retained = new SqliteRetained(_database);
         _deliveries = new SqliteLayoutDeliveries(_database, time);
         _history = new SqliteHistory(_database, options.Value, time, logger ?? (ILogger)NullLogger.Instance);
+        _revocations = new SqliteRevocations(_database);
     }
 
     public Task FlushAsync() => _database.Writes.RunAsync(_ => 0);
@@ -73,6 +75,10 @@ internal sealed class SqliteStore : IBrokerStore, IDisposable
 
     public Task<HistoryPage> ReadHistoryAsync(string tenant, string topic, long since, int limit) =>
         _history.ReadAsync(tenant, topic, since, limit);
+
+    public Task AddRevocationAsync(Revocation revocation) => _revocations.AddRevocationAsync(revocation);
+
+    public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(DateTimeOffset now) => _revocations.ListRevocationsAsync(now);
 
     /// <summary>Commits what is queued and closes the file; safe to call more than once (every interface's registration disposes it).</summary>
     public void Dispose()

@@ -15,6 +15,9 @@ internal static class RedisKeys
     /// <summary>Set of the tenants that have kept history.</summary>
     public const string HistoryTenants = "cw:history-tenants";
 
+    /// <summary>Sorted set of revoked tokens (see <see cref="RedisRevocations"/>).</summary>
+    public const string Revocations = "cw:revocations";
+
     /// <summary>Written and read by the health ping.</summary>
     public const string Health = "cw:health";
 

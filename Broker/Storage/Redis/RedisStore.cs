@@ -28,6 +28,7 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
     readonly RedisRetained _retained;
     readonly RedisLayoutDeliveries _deliveries;
     readonly RedisHistory _history;
+    readonly RedisRevocations _revocations;
     readonly TimeProvider _time;
 
     public RedisStore(IConnectionMultiplexer connection, IOptions<StorageOptions> options, TimeProvider? time = null, ILogger<RedisStore>? logger = null)
@@ -40,6 +41,7 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
         _retained = new RedisRetained(_calls);
         _deliveries = new RedisLayoutDeliveries(_calls, _time);
         _history = new RedisHistory(_calls, options.Value, _time, logger ?? (ILogger)NullLogger.Instance);
+        _revocations = new RedisRevocations(_calls);
     }
 
     public Task FlushAsync() => _calls.FlushAsync();
@@ -117,6 +119,10 @@ internal sealed class RedisStore : IBrokerStore, IRetainedLookup, IDisposable
 
     public Task<HistoryPage> ReadHistoryAsync(string tenant, string topic, long since, int limit) =>
         _history.ReadHistoryAsync(tenant, topic, since, limit);
+
+    public Task AddRevocationAsync(Revocation revocation) => _revocations.AddRevocationAsync(revocation);
+
+    public Task<IReadOnlyList<Revocation>> ListRevocationsAsync(DateTimeOffset now) => _revocations.ListRevocationsAsync(now);
 
     /// <summary>Stops the periodic trim; the connection belongs to whoever made it (the host's container).</summary>
     public void Dispose() => _history.Dispose();

@@ -39,6 +39,9 @@ internal static class SqliteSchema
         ALTER TABLE devices ADD COLUMN tags TEXT;
         ALTER TABLE devices ADD COLUMN location TEXT;
         """,
+
+        // 4: revoked tokens (POST /api/tokens/revoke), times in Unix ms; a row goes once its tokens have expired.
+        "CREATE TABLE revocations (tenant TEXT NOT NULL, jti TEXT, sub TEXT, before INTEGER, at INTEGER NOT NULL, expires INTEGER NOT NULL);",
     ];
 
     /// <summary>The version this code writes.</summary>
