@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace CreatiWall.DeviceAgent;
@@ -13,14 +14,17 @@ public sealed partial record AgentOptions(
     string? Hook,
     TimeSpan KeepAlive,
     Backoff Backoff,
-    int MaxAttempts)
+    int MaxAttempts,
+    X509Certificate2? Ca = null)
 {
     public const string Help = """
         CreatiWall DeviceAgent: keeps a screen's layout in step with the CreatiWall broker.
 
         usage: dotnet run --project DeviceAgent -- --broker URL[,URL...] --token JWT --device ID --state-dir DIR [options]
 
-          --broker URL[,URL...]  broker addresses, tried in turn: mqtt://host:1883 or ws://host:5000/mqtt
+          --broker URL[,URL...]  broker addresses, tried in turn: mqtt://host:1883, mqtts://host:8883 (TLS),
+                                 ws://host:5000/mqtt or wss://host/mqtt (TLS)
+          --ca-file FILE         over TLS, trust only this CA (PEM) instead of the system's trust store
           --token JWT            the device's token (the MQTT password); or set CW_DEVICE_TOKEN
           --token-file FILE      read the token from FILE at every connection attempt (rotation without restart)
           --device ID            the device id (the MQTT username); default: the token's sub
@@ -43,7 +47,7 @@ public sealed partial record AgentOptions(
         """;
 
     static readonly string[] Flags =
-        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret", "config"];
+        ["broker", "token", "token-file", "device", "state-dir", "hook", "keepalive", "backoff-initial", "backoff-max", "max-attempts", "simulate", "dev-secret", "config", "ca-file"];
 
     public static bool TryParse(string[] args, out AgentOptions options, out string error)
     {
@@ -96,7 +100,7 @@ public sealed partial record AgentOptions(
 
         if (brokers.Count == 0)
         {
-            return "--broker is required: mqtt://host:1883 or ws://host:5000/mqtt";
+            return "--broker is required: mqtt://host:1883, mqtts://host:8883, ws://host:5000/mqtt or wss://host/mqtt";
         }
 
         TokenSource token;
@@ -143,8 +147,21 @@ public sealed partial record AgentOptions(
             return e1;
         }
 
+        X509Certificate2? ca = null;
+        if (v.TryGetValue("ca-file", out var caFile))
+        {
+            try
+            {
+                ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+            }
+            catch (Exception loadError) when (loadError is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                return $"--ca-file: '{caFile}' is not a readable PEM certificate ({loadError.Message})";
+            }
+        }
+
         options = new AgentOptions(brokers, token, device, stateDir, simulate, v.GetValueOrDefault("dev-secret"), v.GetValueOrDefault("hook"),
-            TimeSpan.FromSeconds(keepAlive), new Backoff(TimeSpan.FromMilliseconds(initial), TimeSpan.FromMilliseconds(Math.Max(initial, max))), attempts);
+            TimeSpan.FromSeconds(keepAlive), new Backoff(TimeSpan.FromMilliseconds(initial), TimeSpan.FromMilliseconds(Math.Max(initial, max))), attempts, ca);
         return null;
     }
 

@@ -98,7 +98,7 @@ public sealed class DeviceRunner(string device, TokenSource token, string stateD
             data = new { deviceId = device, status = PresenceStatus.Offline, reason = PresenceStatus.NetworkError },
             sender = new Sender(null, device),
         }, Envelope.Json);
-        return url.Apply(new MqttClientOptionsBuilder())
+        return url.Apply(new MqttClientOptionsBuilder(), options.Ca)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(device) // the broker keeps a client-id space per tenant
             .WithCredentials(device, jwt)

@@ -105,6 +105,40 @@ public sealed class TlsTests(TlsHost host) : IClassFixture<TlsHost>
         await sub.WaitForLineAsync(line => line.Contains("after renewal", StringComparison.Ordinal)); // the old connection is still up
     }
 
+    [Theory]
+    [InlineData("mqtts")]
+    [InlineData("wss")]
+    public async Task The_agent_connects_over_tls_trusting_the_ca_file_and_applies_a_layout(string scheme)
+    {
+        var t = Tenants.New();
+        var state = Directory.CreateTempSubdirectory("cw-agent-").FullName;
+        var url = scheme == "mqtts" ? $"mqtts://127.0.0.1:{host.TlsPort}" : $"wss://127.0.0.1:{host.HttpsPort}/mqtt";
+        await using var agent = AgentProcess.Start(state, "--broker", url, "--token", host.Token(t, "screen-1", Role.Device),
+            "--ca-file", host.Certificates.CaPath);
+        await agent.WaitForLogAsync($"connected to {url}");
+
+        var admin = host.Token(t, "root", Role.Admin);
+        var update = await host.PostAsync("/api/websocket/layout-update", admin, new { layoutId = "lobby", deviceIds = new[] { "screen-1" } });
+        var messageId = update.Data.GetProperty("messageId").GetString();
+
+        await Eventually.HoldsAsync(async () =>
+            (await host.GetAsync($"/api/layout-updates/{messageId}", admin)).Data.GetProperty("devices")[0].GetProperty("state").GetString() == "applied",
+            agent.Process);
+    }
+
+    [Fact]
+    public async Task The_agent_refuses_a_broker_whose_certificate_it_does_not_trust()
+    {
+        var state = Directory.CreateTempSubdirectory("cw-agent-").FullName;
+        var url = $"mqtts://127.0.0.1:{host.TlsPort}";
+
+        // No --ca-file: the system's trust store, which does not hold the test CA.
+        await using var agent = AgentProcess.Start(state, "--broker", url, "--token", host.Token(Tenants.New(), "screen-1", Role.Device), "--max-attempts", "1");
+
+        Assert.True(await agent.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the agent kept trying");
+        Assert.DoesNotContain($"connected to {url}", agent.Process.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Checkconfig_refuses_a_tls_port_without_a_certificate()
     {
