@@ -29,6 +29,15 @@ internal sealed class MqttConnection(string clientId, Principal principal, Obser
     /// </summary>
     public string Holder { get; init; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>The largest packet the client accepts (its CONNECT's Maximum Packet Size, MQTT 5); 0: no limit of its own.</summary>
+    public uint ClientMaxPacketSize => Channel.ConnectPacket?.MaximumPacketSize ?? 0;
+
+    /// <summary>MQTT 5: the keepalive the server set instead of the client's (0 or above <c>Mqtt:MaxKeepAliveSeconds</c>); else null.</summary>
+    public ushort? ServerKeepAlive { get; init; }
+
+    /// <summary>The largest packet the server accepts (<c>Mqtt:MaxPacketBytes</c>), announced in CONNACK.</summary>
+    public uint ServerMaxPacketSize { get; init; }
+
     /// <summary>Another node has a newer connection of this client id or device: this one's end must say nothing (no will of its status).</summary>
     public bool Superseded { get => Volatile.Read(ref _superseded); set => Volatile.Write(ref _superseded, value); }
 

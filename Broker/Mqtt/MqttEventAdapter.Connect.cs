@@ -51,8 +51,19 @@ internal sealed partial class MqttEventAdapter
         }
 
         var maxExpiry = (uint)_options.MaxSessionExpirySeconds;
+        var v5 = e.ProtocolVersion == MqttProtocolVersion.V500;
+        ushort? serverKeepAlive = v5 && (connect.KeepAlivePeriod == 0 || connect.KeepAlivePeriod > _options.MaxKeepAliveSeconds)
+            ? (ushort)_options.MaxKeepAliveSeconds
+            : null;
+        if (serverKeepAlive is { } keepAlive)
+        {
+            connect.KeepAlivePeriod = keepAlive; // what MQTTnet's keepalive monitor holds the client to
+        }
+
         var connection = new MqttConnection(clientId, principal, channel, time)
         {
+            ServerKeepAlive = serverKeepAlive,
+            ServerMaxPacketSize = (uint)_options.MaxPacketBytes,
             Holder = directory.NodeId + "|" + Guid.NewGuid().ToString("N"),
             SessionExpiryRequested = connect.SessionExpiryInterval,
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),

@@ -47,7 +47,7 @@ internal sealed partial class MqttEventAdapter
             {
                 foreach (var message in retained.Matching(filter).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
                 {
-                    MessageRouter.DeliverRetained(e.Session, message, options);
+                    SessionDelivery.DeliverRetained(e.Session, message, options);
                 }
             }
         }
@@ -59,7 +59,7 @@ internal sealed partial class MqttEventAdapter
             // Cluster mode: read from the store once the subscription is in place, so none published meanwhile is missed.
             foreach (var message in (await retained.LookupAsync(filter)).Where(m => AccessPolicy.MayReceive(connection.Principal, m.Topic)))
             {
-                MessageRouter.DeliverRetained(e.Session, message, options);
+                SessionDelivery.DeliverRetained(e.Session, message, options);
             }
         }
 

@@ -11,6 +11,13 @@ public sealed class MqttOptions
     [Range(0, 65535)]
     public int TcpPort { get; set; } = 1883;
 
+    /// <summary>
+    /// MQTT 5: a client asking for keepalive 0 (none) or more than this gets this (CONNACK Server Keep Alive) and is held
+    /// to it, so a silent screen is still found offline.
+    /// </summary>
+    [Range(5, 65535)]
+    public int MaxKeepAliveSeconds { get; set; } = 300;
+
     /// <summary>MQTT over TLS (8883 by convention); 0, the default, turns it off. The certificate comes from <c>Tls</c>.</summary>
     [Range(0, 65535)]
     public int TlsPort { get; set; }

@@ -23,6 +23,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
     volatile bool _sentDisconnect;
     int _ended;
     long _lastReceived = time.GetTimestamp();
+    SendWindow? _window;
 
     /// <summary>The CONNECT packet, once received.</summary>
     public MqttConnectPacket? ConnectPacket { get; private set; }
@@ -73,6 +74,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
         }
 
         Volatile.Write(ref _lastReceived, time.GetTimestamp());
+        _window?.OnReceived(packet);
         switch (packet)
         {
             case null:
@@ -99,7 +101,31 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
 
     public void ResetStatistics() => inner.ResetStatistics();
 
-    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
+    public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken) =>
+        _window is { } window && SendWindow.Holds(packet) ? SendInWindowAsync(window, packet, cancellationToken) : SendNowAsync(packet, cancellationToken);
+
+    async Task SendInWindowAsync(SendWindow window, MqttPacket packet, CancellationToken cancellationToken)
+    {
+        await window.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await SendNowAsync(packet, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="message"/>, as a PUBLISH on this connection, stays within <paramref name="maximum"/> bytes;
+    /// one that does not is counted as dropped.
+    /// </summary>
+    public bool Fits(MQTTnet.MqttApplicationMessage message, uint maximum)
+    {
+        if (PublishSize.Of(message, inner.PacketFormatterAdapter.ProtocolVersion == MqttProtocolVersion.V500) <= maximum)
+        {
+            return true;
+        }
+
+        traffic.MessageDropped();
+        return false;
+    }
+
+    Task SendNowAsync(MqttPacket packet, CancellationToken cancellationToken)
     {
         if (packet is MqttPublishPacket)
         {
@@ -124,6 +150,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
 
         _forwarding.Dispose();
         _receiveCancel.Dispose();
+        _window?.Dispose();
         inner.Dispose();
     }
 
@@ -165,6 +192,10 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
     void OnConnect(MqttConnectPacket connect)
     {
         ConnectPacket = connect;
+        if (connect.ReceiveMaximum is > 0 and < ushort.MaxValue && inner.PacketFormatterAdapter.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            _window = new SendWindow(connect.ReceiveMaximum);
+        }
 
         // MQTT 3.1.1 lets the server assign an id to a clean-session client that sent none; MQTTnet only does it
         // for v5 (through AssignedClientIdentifier, which also tells the client).
@@ -179,6 +210,15 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
     void CompleteConnAck(MqttConnAckPacket connAck)
     {
         connAck.TopicAliasMaximum = 0; // MQTTnet offers 65,535 and keeps each aliased topic, whatever becomes of the publish
+        if (Connection is { ServerMaxPacketSize: > 0 and var maximum })
+        {
+            connAck.MaximumPacketSize = maximum;
+        }
+
+        if (Connection?.ServerKeepAlive is { } keepAlive)
+        {
+            connAck.ServerKeepAlive = keepAlive;
+        }
 
         if (Connection is { } connection && connection.SessionExpiryGranted < connection.SessionExpiryRequested)
         {

@@ -23,6 +23,9 @@ public static class PacketChecks
             new("too-many-properties", $"more than {MaxUserProperties} user properties", MqttDisconnectReasonCode.ImplementationSpecificError),
         MqttSubscribePacket { TopicFilters.Count: 0 } => new("empty-subscribe", "a SUBSCRIBE without topic filters", MqttDisconnectReasonCode.ProtocolError),
         MqttUnsubscribePacket { TopicFilters.Count: 0 } => new("empty-unsubscribe", "an UNSUBSCRIBE without topic filters", MqttDisconnectReasonCode.ProtocolError),
+        MqttSubscribePacket subscribe when subscribe.TopicFilters.Any(f => f.QualityOfServiceLevel > MqttQualityOfServiceLevel.ExactlyOnce) =>
+            new("subscribe-qos-3", "a SUBSCRIBE asking for QoS 3 (MQTT 5.0 §3.8.3.1: a malformed packet)", MqttDisconnectReasonCode.MalformedPacket),
+        MqttPublishPacket { Topic: null or "" } => new("empty-topic", "a PUBLISH with an empty topic and no topic alias", MqttDisconnectReasonCode.ProtocolError),
         _ => null,
     };
 

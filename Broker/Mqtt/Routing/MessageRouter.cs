@@ -139,7 +139,7 @@ internal sealed class MessageRouter : IDisposable
                 {
                     if (!(options.NoLocal && subscriber.ClientId == senderClientId) && MayReceive(subscriber, message))
                     {
-                        Deliver(subscriber, message, options, options.Identifiers, copies);
+                        SessionDelivery.Deliver(subscriber, message, options, options.Identifiers, copies);
                         delivered++;
                     }
                 }
@@ -192,7 +192,7 @@ internal sealed class MessageRouter : IDisposable
 
             foreach (var (subscriber, options) in merged)
             {
-                Deliver(subscriber, message, options, identifiers?.GetValueOrDefault(subscriber), copies);
+                SessionDelivery.Deliver(subscriber, message, options, identifiers?.GetValueOrDefault(subscriber), copies);
             }
 
             return merged.Count;
@@ -206,42 +206,6 @@ internal sealed class MessageRouter : IDisposable
     /// <summary>Only operators' wildcards reach topics some of them may not see (another tenant's $SYS figures).</summary>
     static bool MayReceive(Subscriber subscriber, MqttApplicationMessage message) =>
         subscriber.Principal is not { Role: Role.Ops } principal || AccessPolicy.MayReceive(principal, message.Topic);
-
-    /// <summary>
-    /// Queues the copy this subscription gets: QoS lowered to the granted one, retain cleared unless retain-as-published.
-    /// Copies without subscription identifiers are shared by every session they suit (the queue makes its own packet).
-    /// </summary>
-    static void Deliver(Subscriber subscriber, MqttApplicationMessage message, SubscriptionOptions options, List<uint>? identifiers,
-        MqttApplicationMessage?[] copies)
-    {
-        var qos = options.Deliverable(message.QualityOfServiceLevel);
-        var retain = options.RetainAsPublished && message.Retain;
-        var copy = identifiers is null
-            ? copies[(int)qos * 2 + (retain ? 1 : 0)] ??= Copy(message, qos, retain, null)
-            : Copy(message, qos, retain, identifiers);
-        subscriber.Session.TryEnqueueApplicationMessage(copy, out _);
-    }
-
-    /// <summary>A retained message for a new subscription: RETAIN set, QoS lowered to the granted one.</summary>
-    public static void DeliverRetained(MqttSessionStatus session, MqttApplicationMessage message, SubscriptionOptions options)
-    {
-        session.TryEnqueueApplicationMessage(Copy(message, options.Deliverable(message.QualityOfServiceLevel), retain: true, options.Identifiers), out _);
-    }
-
-    static MqttApplicationMessage Copy(MqttApplicationMessage message, MqttQualityOfServiceLevel qos, bool retain, List<uint>? identifiers) => new()
-    {
-        Topic = message.Topic,
-        Payload = message.Payload,
-        QualityOfServiceLevel = qos,
-        Retain = retain,
-        ContentType = message.ContentType,
-        CorrelationData = message.CorrelationData,
-        MessageExpiryInterval = message.MessageExpiryInterval,
-        PayloadFormatIndicator = message.PayloadFormatIndicator,
-        ResponseTopic = message.ResponseTopic,
-        UserProperties = message.UserProperties,
-        SubscriptionIdentifiers = identifiers,
-    };
 
     public void Dispose() => _tree.Dispose();
 }
