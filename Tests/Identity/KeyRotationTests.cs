@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using CreatiWall.Broker.Identity;
 using CreatiWall.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -36,7 +35,7 @@ public sealed class KeyRotationTests(RotatingKeysHost host) : IClassFixture<Rota
     {
         var t = Tenants.New();
         var token = RotatingKeysHost.Signer(kid, secret).Issue(t, "alice", Role.User);
-        Assert.Equal(kid, Header(token).GetProperty("kid").GetString());
+        Assert.Equal(kid, JwtParts.Header(token).GetProperty("kid").GetString());
 
         await using var client = await TestClient.ConnectAsync(host, token);
         var status = await host.GetAsync("/api/websocket/status", token);
@@ -57,7 +56,7 @@ public sealed class KeyRotationTests(RotatingKeysHost host) : IClassFixture<Rota
         });
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("k2", Header(result.Output.Trim()).GetProperty("kid").GetString());
+        Assert.Equal("k2", JwtParts.Header(result.Output.Trim()).GetProperty("kid").GetString());
     }
 
     [Fact]
@@ -71,11 +70,5 @@ public sealed class KeyRotationTests(RotatingKeysHost host) : IClassFixture<Rota
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Jwt:Keys:0:Secret (kid 'k2') is 5 bytes", result.Output, StringComparison.Ordinal);
-    }
-
-    static JsonElement Header(string token)
-    {
-        var part = token.Split('.')[0].Replace('-', '+').Replace('_', '/');
-        return JsonDocument.Parse(Convert.FromBase64String(part.PadRight(part.Length + ((4 - (part.Length % 4)) % 4), '='))).RootElement;
     }
 }
