@@ -7,6 +7,7 @@ using CreatiWall.Api.Devices;
 using CreatiWall.Api.Errors;
 using CreatiWall.Api.Health;
 using CreatiWall.Api.History;
+using CreatiWall.Api.HttpSecurity;
 using CreatiWall.Api.LayoutUpdates;
 using CreatiWall.Api.Logging;
 using CreatiWall.Api.Mqtt;
@@ -30,6 +31,7 @@ builder.AddRateLimiting();
 builder.AddTls();
 builder.AddMqttBroker();
 builder.AddRequestLimits();
+builder.AddCorsPolicy();
 builder.AddApiDocs();
 builder.AddMetrics();
 if (command is not null)
@@ -43,8 +45,10 @@ try
     app.ValidateSettings();
     app.UseSerilogRequestLogging();
     app.UseErrorHandling();
+    app.UseSecurityHeaders();
     app.UseDashboard();
     app.UseWebSockets();
+    app.UseCors();
     app.UseAuthentication();
     app.UseRateLimiter();
     app.UseAuthorization();

@@ -14,6 +14,19 @@ public sealed class HostProcess : IAsyncDisposable
     Process? _process;
 
     readonly string _name;
+    readonly System.Text.StringBuilder _log = new();
+
+    /// <summary>Everything the host wrote to stdout and stderr so far (also echoed to stderr).</summary>
+    public string Logs
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     /// <param name="name">What its log lines start with on stderr.</param>
     public HostProcess(Dictionary<string, string>? settings = null, string name = "host") => (_settings, _name) = (settings ?? [], name);
@@ -43,8 +56,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"{_name}: {e.Data}"); } };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"{_name}: {e.Data}"); } };
+        _process.OutputDataReceived += (_, e) => Log(e.Data);
+        _process.ErrorDataReceived += (_, e) => Log(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -68,6 +81,20 @@ public sealed class HostProcess : IAsyncDisposable
             }
 
             await Task.Delay(20);
+        }
+    }
+
+    void Log(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        Console.Error.WriteLine($"{_name}: {line}");
+        lock (_log)
+        {
+            _log.AppendLine(line);
         }
     }
 

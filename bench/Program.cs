@@ -13,6 +13,7 @@ return args switch
     ["suite", .. var rest] => await SuiteRunner.RunAsync(rest),
     ["cluster", .. var rest] => await ClusterScenario.RunAsync(rest),
     ["cluster-outage", .. var rest] => await ClusterOutage.RunAsync(rest),
+    ["fuzz", .. var rest] => await FuzzScenario.RunAsync(rest),
     ["micro", .. var rest] => await CreatiWall.Bench.Micro.MicroBenchmarks.RunAsync(rest),
     _ => Usage(),
 };
@@ -45,6 +46,12 @@ static int Usage()
           micro      [--out FILE]
                      BenchmarkDotNet (in process, short run) on the hot functions: JWT validation, the access check,
                      subscription matching among 10,000 screens; writes its markdown table
+          fuzz       [--minutes N] [--seed S] [--workers W] [--hold S]
+                     the tests' mutation fuzzer of the MQTT listener (TCP and WebSocket) for N minutes (default 10)
+                     against a Release host of its own, W fuzzed connections at once (default 24) beside a canary;
+                     exit 1 when the host died, logged an error or exception, grew past its memory bound, kept
+                     connections, or failed the canary (the report names the seed: --seed S runs it again);
+                     --hold keeps the host up S seconds after the report (time for dotnet-gcdump)
           retained   [--count N] [--inflight N] [--out FILE]
                      publish N retained messages (default 20000) through the real host, kill -9 it, restart it
                      on the same database, and time the publish rate, the restart and a subscriber reading them all

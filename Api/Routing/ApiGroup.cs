@@ -1,4 +1,5 @@
 using CreatiWall.Api.Errors;
+using CreatiWall.Api.HttpSecurity;
 using CreatiWall.Api.RateLimiting;
 
 namespace CreatiWall.Api.Routing;
@@ -7,10 +8,12 @@ public static class ApiGroup
 {
     /// <summary>
     /// <c>/api</c>: every route below needs a valid bearer token and stays within the rate limit, and fails in the error
-    /// shape (listed in the OpenAPI document). The features add their routes to it (<c>api.MapBroadcasts()</c>, …).
+    /// shape (listed in the OpenAPI document), and answers browsers of <c>Api:CorsOrigins</c> only (<see cref="CorsSetup"/>).
+    /// The features add their routes to it (<c>api.MapBroadcasts()</c>, …).
     /// </summary>
     public static RouteGroupBuilder MapApi(this WebApplication app) =>
         app.MapGroup("/api")
+            .RequireCors(CorsSetup.Policy)
             .RequireCaller()
             .WithMetadata(
                 Failure(StatusCodes.Status400BadRequest),

@@ -29,6 +29,9 @@ public class BrokerHost : IAsyncLifetime
     /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
     public string Logs => _process?.Output ?? "";
 
+    /// <summary>The host's process id.</summary>
+    public int ProcessId => _process!.Id;
+
     /// <summary>CPU time the host has used so far.</summary>
     public TimeSpan CpuTime => _process!.CpuTime;
 
