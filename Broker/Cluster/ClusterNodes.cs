@@ -166,10 +166,10 @@ internal sealed partial class ClusterNodes(
     /// <summary>A request of another node: end a connection it took over or was asked to end; a device it now holds.</summary>
     async Task ApplyAsync(string command)
     {
-        var parts = command.Split('\n');
+        var parts = command.Split('\n', 4);
         switch (parts)
         {
-            case ["end", var code, var clientId, var holder] when int.TryParse(code, out var reason) && Enum.IsDefined((EndReason)reason):
+            case ["end", var code, var holder, var clientId] when int.TryParse(code, out var reason) && Enum.IsDefined((EndReason)reason):
                 if (registry.TryGetLive(clientId, out var connection) && connection.Holder == holder)
                 {
                     connection.Superseded = (EndReason)reason == EndReason.TakenOver;

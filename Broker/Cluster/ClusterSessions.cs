@@ -113,7 +113,7 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
         await Db.HashSetAsync(ClusterKeys.Held(node.Id), connection.Holder, JsonSerializer.SerializeToUtf8Bytes(held));
     }
 
-    public async Task ReleaseAsync(MqttConnection connection)
+    public async Task ReleaseAsync(MqttConnection connection, bool keepClaim)
     {
         if (!redis.IsConnected)
         {
@@ -122,6 +122,15 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
 
         try
         {
+            if (keepClaim)
+            {
+                // The kept session still holds its client id, here, until it is deleted (or this node is lost or restarts,
+                // when a sweep releases it); its will is spent, so no sweep may send it again.
+                var p = connection.Principal;
+                await Db.HashSetAsync(ClusterKeys.Held(node.Id), connection.Holder, JsonSerializer.SerializeToUtf8Bytes(new HeldClient(p.Tenant, connection.ClientId, p.ActingDevice, null)));
+                return;
+            }
+
             await Db.ScriptEvaluateAsync(ReleaseScript, [ClusterKeys.Client(connection.Principal.Tenant, connection.ClientId)], [connection.Holder]);
             await Db.HashDeleteAsync(ClusterKeys.Held(node.Id), connection.Holder);
         }
@@ -175,7 +184,8 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
 /// <summary>What one node asks of another over its command channel (one line per field).</summary>
 internal static class ClusterCommand
 {
-    public static string End(EndReason reason, string clientId, string holder) => $"end\n{(int)reason}\n{clientId}\n{holder}";
+    /// <summary>The client id goes last: it may hold any character, a line break included.</summary>
+    public static string End(EndReason reason, string clientId, string holder) => $"end\n{(int)reason}\n{holder}\n{clientId}";
 
     public static string Superseded(string holder) => $"superseded\n{holder}";
 }

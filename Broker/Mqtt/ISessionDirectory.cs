@@ -21,8 +21,11 @@ internal interface ISessionDirectory
     /// </summary>
     Task<ConnectDecision.Refuse?> ClaimAsync(MqttConnection connection, ObservedChannel channel);
 
-    /// <summary>The connection is over: what it held and no newer connection took is released.</summary>
-    Task ReleaseAsync(MqttConnection connection);
+    /// <summary>
+    /// The connection is over: what it held and no newer connection took is released; with <paramref name="keepClaim"/> (its
+    /// session is kept) the client id stays claimed until the session is deleted or its node is lost.
+    /// </summary>
+    Task ReleaseAsync(MqttConnection connection, bool keepClaim);
 
     /// <summary>The client connected elsewhere in the cluster under <paramref name="clientId"/> (a scoped id), if any.</summary>
     Task<RemoteClient?> FindAsync(string clientId);
@@ -38,7 +41,7 @@ internal sealed class LocalSessions : ISessionDirectory
 
     public Task<ConnectDecision.Refuse?> ClaimAsync(MqttConnection connection, ObservedChannel channel) => Task.FromResult<ConnectDecision.Refuse?>(null);
 
-    public Task ReleaseAsync(MqttConnection connection) => Task.CompletedTask;
+    public Task ReleaseAsync(MqttConnection connection, bool keepClaim) => Task.CompletedTask;
 
     public Task<RemoteClient?> FindAsync(string clientId) => Task.FromResult<RemoteClient?>(null);
 

@@ -119,6 +119,7 @@ internal sealed partial class MqttEventAdapter
         }
 
         registry.Remove(connection);
+        var sessionKept = connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0;
         connection.MarkClosed();
         connection.Dispose();
         LogDisconnected(LogText.Safe(connection.ClientId), connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
@@ -138,7 +139,8 @@ internal sealed partial class MqttEventAdapter
         }
         finally
         {
-            await directory.ReleaseAsync(connection); // also when the store failed to record the end
+            // Also when the store failed to record the end. A kept session keeps its client id (released with the session).
+            await directory.ReleaseAsync(connection, keepClaim: sessionKept);
         }
     }
 
@@ -173,12 +175,13 @@ internal sealed partial class MqttEventAdapter
 
     Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
     {
+        router.Clear(e.Id, e.SessionItems);
         if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
         {
             claims.Release(e.Id, connection.Principal.SessionOwnerKey);
+            return directory.ReleaseAsync(connection, keepClaim: false);
         }
 
-        router.Clear(e.Id, e.SessionItems);
         return Task.CompletedTask;
     }
 

@@ -63,6 +63,25 @@ public sealed class ClusterSessionTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_kept_session_keeps_its_client_id_from_other_principals_on_other_nodes()
+    {
+        var t = Tenants.New();
+        var device = cluster.A.Token(t, "screen-7", Role.Device);
+        await using (var screen = await TestClient.ConnectAsync(cluster.A, device, "screen-7", "screen-7",
+            configure: o => o.WithCleanStart(false).WithSessionExpiryInterval(300)))
+        {
+            Assert.True(screen.Accepted);
+        }
+
+        await using var squatter = await TestClient.ConnectAsync(cluster.B, cluster.B.Token(t, "mallory"), clientId: "screen-7");
+        await using var back = await TestClient.ConnectAsync(cluster.C, device, "screen-7", "screen-7",
+            configure: o => o.WithCleanStart(false).WithSessionExpiryInterval(300));
+
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, squatter.ConnectResult.ResultCode);
+        Assert.True(back.Accepted); // the same identity takes its client id over on any node
+    }
+
+    [Fact]
     public async Task Disconnect_on_one_node_ends_a_client_connected_to_another()
     {
         var t = Tenants.New();
