@@ -24,7 +24,7 @@ public static class TokensApi
     }
 
     static async Task<Results<Ok<ApiResponse<RevokeResponse>>, JsonHttpResult<ApiError>>> RevokeAsync(
-        RevokeRequest request, CurrentCaller current, RevocationEnforcer revocations)
+        RevokeRequest request, CurrentCaller current, RevocationEnforcer revocations, TimeProvider time)
     {
         var caller = current.Principal;
         if (caller.Role != Role.Admin)
@@ -50,6 +50,11 @@ public static class TokensApi
         if (request.Jti is not null && request.Before is not null)
         {
             return Reply.BadRequest("before", "goes with sub only");
+        }
+
+        if (request.Before > time.GetUtcNow().AddMinutes(1))
+        {
+            return Reply.BadRequest("before", "must not be in the future (tokens not issued yet cannot be revoked)");
         }
 
         var outcome = await revocations.RevokeAsync(caller.Tenant, request.Jti, request.Sub, request.Before);

@@ -16,7 +16,10 @@ internal static class ClusterServices
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.HeartbeatSeconds * 3 <= o.NodeTimeoutSeconds,
+                "Cluster:NodeTimeoutSeconds must be at least 3 × Cluster:HeartbeatSeconds, or live nodes are taken for dead between beats.")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;

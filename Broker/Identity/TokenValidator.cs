@@ -55,6 +55,9 @@ public sealed partial class TokenValidator
         };
     }
 
+    /// <summary>Whether <paramref name="principal"/>'s token has been revoked since it was validated.</summary>
+    public bool IsRevoked(Principal principal) => _revocations.IsRevoked(principal);
+
     public async Task<TokenValidation> ValidateAsync(string? token)
     {
         if (string.IsNullOrWhiteSpace(token))

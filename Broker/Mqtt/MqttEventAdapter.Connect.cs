@@ -100,6 +100,11 @@ internal sealed partial class MqttEventAdapter
         sessionExpiry.Cancel(connection.ClientId);
         connection.Settle();
         connection.ScheduleExpiry(c => _ = EndAsync(c, EndReason.TokenExpired));
+        if (tokens.IsRevoked(connection.Principal))
+        {
+            _ = EndAsync(connection, EndReason.TokenRevoked); // revoked while this CONNECT was being set up
+        }
+
         var p = connection.Principal;
         LogConnected(LogText.Safe(connection.ClientId), p.Tenant, p.Subject, p.Role, p.ActingDevice, e.ProtocolVersion.ToString(), e.RemoteEndPoint?.ToString());
 

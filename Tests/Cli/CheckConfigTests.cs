@@ -84,6 +84,20 @@ public sealed class CheckConfigTests
     }
 
     [Fact]
+    public async Task A_node_timeout_shorter_than_three_heartbeats_is_refused()
+    {
+        var result = await ApiCommand.RunAsync(["checkconfig"], new Dictionary<string, string?>
+        {
+            ["Redis__ConnectionString"] = "127.0.0.1:6379",
+            ["Cluster__HeartbeatSeconds"] = "5",
+            ["Cluster__NodeTimeoutSeconds"] = "10",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("at least 3 × Cluster:HeartbeatSeconds", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keys_of_the_cluster_and_of_key_rotation_are_known()
     {
         // TLS keys are checked with real files in TlsTests (a certificate that does not load is refused).

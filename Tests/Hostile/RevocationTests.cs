@@ -58,6 +58,7 @@ public sealed class RevocationTests(BrokerHost host)
     [InlineData("""{}""", "jti")]
     [InlineData("""{"sub":"not an id!"}""", "sub")]
     [InlineData("""{"jti":"a","before":"2026-01-01T00:00:00Z"}""", "before")]
+    [InlineData("""{"sub":"alice","before":"2099-01-01T00:00:00Z"}""", "before")]
     public async Task Bad_requests_are_refused_and_revoke_nothing(string body, string field)
     {
         var t = Tenants.New();
