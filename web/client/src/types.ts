@@ -90,7 +90,34 @@ export interface ResyncEvent {
   data: { since: number };
 }
 
-export type Handler = (message: Envelope) => void;
+export type Handler<T = Record<string, unknown>> = (message: Envelope<T>) => void;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: "string" | "number") => value === undefined || value === null || typeof value === type;
+
+/**
+ * What arrived over MQTT or from the history route, checked to be an envelope (a `type` string, an object `data`, and
+ * `id`, `channel`, `seq`, `timestamp` of the right kind where present), or undefined. Handlers only ever see these.
+ */
+export function toEnvelope(value: unknown): Envelope | undefined {
+  if (!isObject(value) || typeof value.type !== "string" || value.type === "") return undefined;
+  if (!(value.data === undefined || value.data === null || isObject(value.data))) return undefined;
+  if (!optional(value.id, "string") || !optional(value.channel, "string") || !optional(value.timestamp, "string")) return undefined;
+  if (!optional(value.seq, "number")) return undefined;
+  const sender = isObject(value.sender) ? value.sender : {};
+  return {
+    id: typeof value.id === "string" ? value.id : "",
+    type: value.type,
+    channel: typeof value.channel === "string" ? value.channel : "",
+    data: isObject(value.data) ? value.data : {},
+    sender: {
+      userId: typeof sender.userId === "string" ? sender.userId : null,
+      deviceId: typeof sender.deviceId === "string" ? sender.deviceId : null,
+    },
+    timestamp: typeof value.timestamp === "string" ? value.timestamp : "",
+    seq: typeof value.seq === "number" ? value.seq : 0,
+  };
+}
 
 /**
  * A handler of any of the events `on` hands out. A method type, so that a handler of one of them (a `ConnectionEvent`,
