@@ -48,9 +48,11 @@ public sealed class DashboardTests(BrokerHost host) : IAsyncLifetime
 
         await page.FillAsync("#layoutId", "grand-opening");
         await page.CheckAsync("input[name=device][value=screen-1]");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("#push");
+        Assert.Equal("1", await page.GetAttributeAsync("[data-reach]", "data-reach")); // the confirmation says how many
+        await page.ClickAsync("#confirm-push");
         await page.WaitForSelectorAsync($"{screen} .ack[data-ack=applied]", new() { Timeout = 15_000 });
-        Assert.Contains("grand-opening", await page.InnerTextAsync($"{screen} .ack"));
+        Assert.Contains("grand-opening", await page.InnerTextAsync($"{screen} .layout"));
         Assert.Contains("grand-opening", await File.ReadAllTextAsync(back.LayoutFile));
 
         var artifacts = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "TestResults")).FullName;

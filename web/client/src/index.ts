@@ -213,7 +213,8 @@ export class RealtimeClient {
     const topics = [...this.info!.mqtt.topics];
     const tenant = topics.find((t) => t.endsWith("/broadcast"))?.split("/")[1];
     if (this.options.watchDevices && tenant) {
-      topics.push(`cw/${tenant}/devices/+/status`, `cw/${tenant}/devices/+/ack`); // acks: admins only, refused to others
+      // Layouts and acks: admins (and a device's owners) only; the broker refuses those filters to others, harmlessly.
+      topics.push(`cw/${tenant}/devices/+/status`, `cw/${tenant}/devices/+/layout`, `cw/${tenant}/devices/+/ack`);
     }
 
     return topics;

@@ -134,7 +134,10 @@ export interface RealtimeOptions {
   reconnectInitialMs?: number;
   /** Largest reconnect delay ceiling in ms. Default 30000. */
   reconnectMaxMs?: number;
-  /** Also follow every device's presence (`device_status`) and acknowledgements (`layout_ack`, admins) of the tenant. */
+  /**
+   * Also follow every device's presence (`device_status`, retained), and for admins its current layout (`layout_update`,
+   * retained) and acknowledgements (`layout_ack`) of the tenant: after every (re)connect the retained ones arrive again.
+   */
   watchDevices?: boolean;
 }
 
