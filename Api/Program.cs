@@ -1,3 +1,4 @@
+using CreatiWall.Api.Activity;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Broadcasts;
 using CreatiWall.Api.Cli;
@@ -55,6 +56,7 @@ try
     api.MapLayoutUpdates();
     api.MapDevices();
     api.MapHistory();
+    api.MapActivity();
     app.MapApiDocs();
     app.MapMetrics();
     await app.RunAsync();

@@ -125,15 +125,21 @@ public sealed class FleetDashboardTests(BrokerHost host, ITestOutputHelper outpu
 
         // A reconnect (the server ends the dashboard's connection) keeps every row on screen, and live updates resume.
         await page.EvaluateAsync("""
-            () => { window.samples = []; window.sampler = setInterval(() => window.samples.push({
-              rows: document.querySelectorAll('[data-device-id]').length,
-              total: document.querySelector('[data-count=total]')?.textContent }), 20); }
+            () => {
+              window.samples = []; window.sampler = setInterval(() => window.samples.push({
+                rows: document.querySelectorAll('[data-device-id]').length,
+                total: document.querySelector('[data-count=total]')?.textContent }), 20);
+              window.links = [];
+              const link = document.querySelector('[data-connected]');
+              new MutationObserver(() => window.links.push(link.dataset.connected)).observe(link, { attributes: true, attributeFilter: ['data-connected'] });
+            }
             """);
         var connectionId = await page.GetAttributeAsync("[data-connected]", "data-connection-id");
+        Assert.False(string.IsNullOrEmpty(connectionId));
         var kicked = await host.PostAsync("/api/websocket/disconnect", admin, new { connectionId });
         Assert.Equal(System.Net.HttpStatusCode.OK, kicked.Status);
-        await page.WaitForSelectorAsync("[data-connected=false]");
-        await page.WaitForSelectorAsync("[data-connected=true]", new() { Timeout = 15_000 });
+        Assert.True(kicked.Data.GetProperty("disconnected").GetBoolean(), kicked.Body.ToString());
+        await page.WaitForFunctionAsync("window.links.join() === 'false,true'", null, new() { Timeout = 20_000 });
         var samples = await page.EvaluateAsync<JsonElement>("() => { clearInterval(window.sampler); return window.samples; }");
         Assert.NotEmpty(samples.EnumerateArray());
         Assert.All(samples.EnumerateArray(), s =>

@@ -17,6 +17,12 @@ export type DeviceView = Schemas["DeviceView"];
 export type BroadcastRequest = Schemas["BroadcastRequest"];
 export type BroadcastResponse = Schemas["BroadcastResponse"];
 export type LayoutUpdateResponse = Schemas["LayoutUpdateResponse"];
+/** What `GET /api/layout-updates/{messageId}` answers: each device's delivery state. */
+export type LayoutUpdateView = Schemas["LayoutUpdateView"];
+export type DeliveryView = Schemas["DeliveryView"];
+/** What `GET /api/activity` answers: the tenant's last hour, a point a minute, and the minute under way. */
+export type ActivityView = Schemas["ActivityView"];
+export type ActivityPoint = Schemas["ActivityPoint"];
 /** The contract's error body: `{"success": false, "error": {"code", "message"}}`. */
 export type ApiError = Schemas["ApiError"];
 

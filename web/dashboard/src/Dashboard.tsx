@@ -1,10 +1,14 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { RealtimeError } from "@creatiwall/realtime";
 import { useWebSocket } from "@creatiwall/realtime/react";
+import { Charts } from "./Charts";
+import { Delivery, type Push } from "./Delivery";
 import { type Filters, FleetStore, noFilters, view } from "./fleet";
 import { FleetList } from "./FleetList";
 import { FiltersBar, Summary } from "./Filters";
 import { PushPanel } from "./PushPanel";
+
+const LiveCharts = memo(Charts);
 
 /** The page size asked of GET /api/devices: the largest the route gives (10 requests for 10,000 screens). */
 const PAGE = 1000;
@@ -27,6 +31,8 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
   const [openId, setOpenId] = useState<string | null>(null);
   const [reads, setReads] = useState(0);
   const [now, setNow] = useState(() => Date.now());
+  const [pushes, setPushes] = useState<Push[]>([]);
+  const [shownPush, setShownPush] = useState<string | null>(null);
 
   // The list, a page at a time (each page shown as it comes); read again after a reconnect.
   useEffect(() => {
@@ -101,7 +107,7 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
         </span>
         <span className="loading" aria-live="polite">
           {loaded.done
-            ? `${loaded.count.toLocaleString()} screens loaded in ${loaded.ms} ms`
+            ? `list of ${loaded.count.toLocaleString()} read in ${loaded.ms} ms`
             : `loading screens… ${loaded.count.toLocaleString()}`}
         </span>
         <button className="quiet" onClick={onSignOut}>
@@ -123,6 +129,23 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
           <FleetList rows={fleet.rows} selected={selected} onToggle={toggle} onOpen={openScreen} openId={openId} now={now} />
         </section>
         <aside className="side">
+          {pushes.length > 1 && (
+            <label className="pushes">
+              <span>Follow the delivery of</span>
+              <select value={shownPush ?? ""} onChange={(e) => setShownPush(e.target.value)}>
+                {pushes.map((p) => (
+                  <option key={p.messageId} value={p.messageId}>
+                    {p.layoutId} ({p.count.toLocaleString()} screens, {p.messageId.slice(0, 6)})
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {pushes
+            .filter((p) => p.messageId === shownPush)
+            .map((p) => (
+              <Delivery key={p.messageId} client={client} push={p} />
+            ))}
           <PushPanel
             client={client}
             selected={selected}
@@ -130,9 +153,14 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
             tags={fleet.tags}
             total={fleet.total}
             send={rt.sendLayoutUpdate}
-            onSent={(layoutId, messageId, ids) => store.pushed(layoutId, messageId, ids)}
+            onSent={(layoutId, messageId, ids) => {
+              store.pushed(layoutId, messageId, ids);
+              setPushes((list) => [{ messageId, layoutId, count: ids.length }, ...list].slice(0, 10));
+              setShownPush(messageId);
+            }}
             onClearSelection={() => setSelected(new Set())}
           />
+          <LiveCharts client={client} onlineNow={fleet.online} />
         </aside>
       </main>
     </div>
