@@ -46,6 +46,13 @@ public sealed class DashboardTests(BrokerHost host) : IAsyncLifetime
         await using var back = AgentProcess.Start(_state, "--broker", $"ws://127.0.0.1:{host.HttpPort}/mqtt", "--token", deviceToken);
         await page.WaitForSelectorAsync($"{screen}[data-status=online]", new() { Timeout = 15_000 });
 
+        // Its detail: the presence timeline it went through, newest first, with the reason.
+        await page.ClickAsync($"{screen} button.open");
+        var timeline = await page.Locator("#detail [data-presence]").EvaluateAllAsync<string[]>("items => items.map(i => i.textContent)");
+        Assert.True(timeline.Length >= 3, string.Join(" | ", timeline));
+        Assert.StartsWith("online", timeline[0]);
+        Assert.Contains("network-error", timeline[1]);
+
         await page.FillAsync("#layoutId", "grand-opening");
         await page.CheckAsync("input[name=device][value=screen-1]");
         await page.ClickAsync("#push");
@@ -53,6 +60,12 @@ public sealed class DashboardTests(BrokerHost host) : IAsyncLifetime
         await page.ClickAsync("#confirm-push");
         await page.WaitForSelectorAsync($"{screen} .ack[data-ack=applied]", new() { Timeout = 15_000 });
         Assert.Contains("grand-opening", await page.InnerTextAsync($"{screen} .layout"));
+        await page.WaitForSelectorAsync("#detail [data-layout-event=applied]");
+        Assert.Contains("grand-opening", await page.InnerTextAsync("#detail [data-layout-event=applied]"));
+        await page.FocusAsync("#detail-title");
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForSelectorAsync("#detail", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal("screen-1", await page.EvaluateAsync<string>("document.activeElement.closest('[data-device-id]')?.dataset.deviceId"));
         Assert.Contains("grand-opening", await File.ReadAllTextAsync(back.LayoutFile));
 
         var artifacts = Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "TestResults")).FullName;

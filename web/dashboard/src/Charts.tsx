@@ -89,7 +89,11 @@ function LineChart({
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0.25 } },
+        // A dot on the minute under way only: the line says the rest (and a lone point is still seen).
+        elements: {
+          point: { radius: (ctx) => (ctx.dataIndex === ctx.dataset.data.length - 1 ? 3 : 0), hitRadius: 6 },
+          line: { borderWidth: 2, tension: 0.25 },
+        },
         scales: {
           x: { ticks: { maxTicksLimit: 6, color: "#4d566b" } },
           y: { beginAtZero: true, ticks: { maxTicksLimit: 4, color: "#4d566b" } },

@@ -7,6 +7,7 @@ import { type Filters, FleetStore, noFilters, view } from "./fleet";
 import { FleetList } from "./FleetList";
 import { FiltersBar, Summary } from "./Filters";
 import { PushPanel } from "./PushPanel";
+import { ScreenDetail } from "./ScreenDetail";
 
 const LiveCharts = memo(Charts);
 
@@ -92,6 +93,14 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
     [],
   );
   const openScreen = useCallback((id: string) => setOpenId((current) => (current === id ? null : id)), []);
+  const closeScreen = useCallback(() => {
+    setOpenId((id) => {
+      // Back to the row it was opened from, when it is still in view.
+      if (id) setTimeout(() => document.querySelector<HTMLButtonElement>(`[data-device-id="${CSS.escape(id)}"] button.open`)?.focus());
+      return null;
+    });
+  }, []);
+  const detail = openId ? screens.find((s) => s.id === openId) : undefined;
 
   return (
     <div className="app" data-loaded={loaded.done} data-total={fleet.total}>
@@ -129,6 +138,16 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
           <FleetList rows={fleet.rows} selected={selected} onToggle={toggle} onOpen={openScreen} openId={openId} now={now} />
         </section>
         <aside className="side">
+          {detail && (
+            <ScreenDetail
+              client={client}
+              store={store}
+              screen={detail}
+              now={now}
+              onClose={closeScreen}
+              onSelect={(id) => toggle(id, true)}
+            />
+          )}
           {pushes.length > 1 && (
             <label className="pushes">
               <span>Follow the delivery of</span>

@@ -10,7 +10,7 @@ export const clock = (iso: string) => new Date(iso).toLocaleTimeString();
 
 export function ago(iso: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 60) return "under a minute ago"; // the page's clock moves every 15 s
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min ago`;
   return `${Math.floor(seconds / 86_400)} d ago`;
