@@ -1,3 +1,4 @@
+using CreatiWall.Api.Activity;
 using CreatiWall.Api.Auth;
 using CreatiWall.Api.Broadcasts;
 using CreatiWall.Api.Cli;
@@ -61,6 +62,7 @@ try
     api.MapDevices();
     api.MapHistory();
     api.MapTokens();
+    api.MapActivity();
     app.MapApiDocs();
     app.MapMetrics();
     await app.RunAsync();

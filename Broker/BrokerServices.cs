@@ -96,13 +96,15 @@ public static class BrokerServices
             sp.GetRequiredService<IOptions<JwtOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RevocationEnforcer>>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RevocationEnforcer>());
         services.AddSingleton<FleetGauges>();
+        services.AddSingleton<ActivitySeries>();
         services.AddSingleton<SysTopics>();
         services.AddHostedService<SysTopicsService>();
         services.AddSingleton(sp => new BrokerOperations(
             sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MessageRouter>(), sp.GetRequiredService<MqttEventAdapter>(),
             sp.GetRequiredService<ServerPublisher>(), sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IHistoryStore>(),
             sp.GetRequiredService<IStoreHealth>(), sp.GetRequiredService<BrokerLifecycle>(), sp.GetRequiredService<ISessionDirectory>(),
-            sp.GetRequiredService<IClusterView>(), sp.GetRequiredService<ClusterNode>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IClusterView>(), sp.GetRequiredService<ClusterNode>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ActivitySeries>()));
         return services;
     }
 }

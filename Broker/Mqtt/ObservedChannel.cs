@@ -37,8 +37,19 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
     /// <summary>How long ago the client's last packet arrived.</summary>
     public TimeSpan SinceLastPacket => time.GetElapsedTime(Volatile.Read(ref _lastReceived));
 
-    /// <summary>The authenticated connection, set when CONNECT was accepted.</summary>
-    public MqttConnection? Connection { get; set; }
+    TenantTraffic? _tenantTraffic;
+    MqttConnection? _connection;
+
+    /// <summary>The authenticated connection, set when CONNECT was accepted; from then on its tenant's messages are counted.</summary>
+    public MqttConnection? Connection
+    {
+        get => _connection;
+        set
+        {
+            _connection = value;
+            _tenantTraffic = value is null ? null : traffic.For(value.Principal.Tenant);
+        }
+    }
 
     /// <summary>Awaited after reading ended and before MQTTnet learns of it (and so before it cleans the session up).</summary>
     public Func<Task>? BeforeEndReported { get; set; }
@@ -90,6 +101,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
                 break;
             case MqttPublishPacket:
                 traffic.MessageReceived();
+                _tenantTraffic?.MessageReceived();
                 break;
             case MqttSubscribePacket subscribe:
                 Connection?.OnSubscribe(subscribe);
@@ -130,6 +142,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
         if (packet is MqttPublishPacket)
         {
             traffic.MessageSent();
+            _tenantTraffic?.MessageSent();
         }
         else if (packet is MqttDisconnectPacket)
         {

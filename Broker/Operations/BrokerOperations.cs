@@ -46,16 +46,23 @@ public sealed class BrokerOperations
     readonly IClusterView cluster;
     readonly ClusterNode node;
     readonly TimeProvider time;
+    readonly ActivitySeries activity;
 
     internal BrokerOperations(
         ConnectionRegistry registry, MessageRouter router, MqttEventAdapter rules, ServerPublisher publisher,
         IDeviceStore devices, IHistoryStore history, IStoreHealth health, BrokerLifecycle lifecycle,
-        ISessionDirectory directory, IClusterView cluster, ClusterNode node, TimeProvider time)
+        ISessionDirectory directory, IClusterView cluster, ClusterNode node, TimeProvider time, ActivitySeries activity)
     {
         (this.registry, this.router, this.rules, this.publisher, this.devices, this.history, this.health, this.lifecycle) =
             (registry, router, rules, publisher, devices, history, health, lifecycle);
-        (this.directory, this.cluster, this.node, this.time) = (directory, cluster, node, time);
+        (this.directory, this.cluster, this.node, this.time, this.activity) = (directory, cluster, node, time, activity);
     }
+
+    /// <summary>
+    /// The last hour of <paramref name="tenant"/> (null: every tenant) minute by minute on this node: devices online and
+    /// messages per second in and out, and the minute under way. Kept in memory: a restart starts it again.
+    /// </summary>
+    public ActivityView Activity(string? tenant) => activity.View(tenant);
 
     /// <summary>Live figures of <paramref name="tenant"/> (null: every tenant), of this node and every other live one.</summary>
     public async Task<LiveStatus> StatusAsync(string? tenant)

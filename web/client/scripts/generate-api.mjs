@@ -17,10 +17,10 @@ const ast = await openapiTS(JSON.parse(readFileSync(input, "utf8")), {
   // JsonObject ({"type":"object"}) is any JSON object, not an empty one.
   emptyObjectsUnknown: true,
   // ASP.NET Core reads numbers from strings too (JsonNumberHandling.AllowReadingFromString), so its schema says
-  // ["integer", "string"]; it always writes them as JSON numbers.
+  // ["integer", "string"] (["number", "string"] for doubles); it always writes them as JSON numbers.
   transform(schema) {
     const types = Array.isArray(schema.type) ? schema.type : [];
-    if (types.includes("integer") && types.includes("string")) {
+    if ((types.includes("integer") || types.includes("number")) && types.includes("string")) {
       return types.includes("null") ? tsUnion([NUMBER, NULL]) : NUMBER;
     }
 

@@ -17,6 +17,12 @@ export type DeviceView = Schemas["DeviceView"];
 export type BroadcastRequest = Schemas["BroadcastRequest"];
 export type BroadcastResponse = Schemas["BroadcastResponse"];
 export type LayoutUpdateResponse = Schemas["LayoutUpdateResponse"];
+/** What `GET /api/layout-updates/{messageId}` answers: each device's delivery state. */
+export type LayoutUpdateView = Schemas["LayoutUpdateView"];
+export type DeliveryView = Schemas["DeliveryView"];
+/** What `GET /api/activity` answers: the tenant's last hour, a point a minute, and the minute under way. */
+export type ActivityView = Schemas["ActivityView"];
+export type ActivityPoint = Schemas["ActivityPoint"];
 /** The contract's error body: `{"success": false, "error": {"code", "message"}}`. */
 export type ApiError = Schemas["ApiError"];
 
@@ -90,7 +96,34 @@ export interface ResyncEvent {
   data: { since: number };
 }
 
-export type Handler = (message: Envelope) => void;
+export type Handler<T = Record<string, unknown>> = (message: Envelope<T>) => void;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: "string" | "number") => value === undefined || value === null || typeof value === type;
+
+/**
+ * What arrived over MQTT or from the history route, checked to be an envelope (a `type` string, an object `data`, and
+ * `id`, `channel`, `seq`, `timestamp` of the right kind where present), or undefined. Handlers only ever see these.
+ */
+export function toEnvelope(value: unknown): Envelope | undefined {
+  if (!isObject(value) || typeof value.type !== "string" || value.type === "") return undefined;
+  if (!(value.data === undefined || value.data === null || isObject(value.data))) return undefined;
+  if (!optional(value.id, "string") || !optional(value.channel, "string") || !optional(value.timestamp, "string")) return undefined;
+  if (!optional(value.seq, "number")) return undefined;
+  const sender = isObject(value.sender) ? value.sender : {};
+  return {
+    id: typeof value.id === "string" ? value.id : "",
+    type: value.type,
+    channel: typeof value.channel === "string" ? value.channel : "",
+    data: isObject(value.data) ? value.data : {},
+    sender: {
+      userId: typeof sender.userId === "string" ? sender.userId : null,
+      deviceId: typeof sender.deviceId === "string" ? sender.deviceId : null,
+    },
+    timestamp: typeof value.timestamp === "string" ? value.timestamp : "",
+    seq: typeof value.seq === "number" ? value.seq : 0,
+  };
+}
 
 /**
  * A handler of any of the events `on` hands out. A method type, so that a handler of one of them (a `ConnectionEvent`,
@@ -107,7 +140,10 @@ export interface RealtimeOptions {
   reconnectInitialMs?: number;
   /** Largest reconnect delay ceiling in ms. Default 30000. */
   reconnectMaxMs?: number;
-  /** Also follow every device's presence (`device_status`) and acknowledgements (`layout_ack`, admins) of the tenant. */
+  /**
+   * Also follow every device's presence (`device_status`, retained), and for admins its current layout (`layout_update`,
+   * retained) and acknowledgements (`layout_ack`) of the tenant: after every (re)connect the retained ones arrive again.
+   */
   watchDevices?: boolean;
 }
 

@@ -34,6 +34,18 @@ function until(condition: () => boolean, ms = 10_000) {
 
 afterEach(() => clients.splice(0).forEach((c) => c.disconnect()));
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An admin of the tenant ends the client's connection (POST /api/websocket/disconnect). */
+async function kick(t: string, victim: RealtimeClient) {
+  const response = await fetch(`${baseUrl}/api/websocket/disconnect`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token(secret, { tenant: t, sub: "root", role: "admin" })}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ connectionId: victim.connectionId }),
+  });
+  expect(response.status).toBe(200);
+}
+
 describe("RealtimeClient", () => {
   it("dispatches envelopes by type to on() handlers, and off() stops them", async () => {
     const t = tenant();
@@ -76,7 +88,7 @@ describe("RealtimeClient", () => {
       return token(secret, { tenant: t, sub: "bob" });
     });
     const seen: number[] = [];
-    bob.on("note", (e) => seen.push((e.data as { n: number }).n));
+    bob.on<{ n: number }>("note", (e) => seen.push(e.data.n));
     await bob.connect(undefined, [`tenant:${t}`]);
     const admin = client(token(secret, { tenant: t, sub: "root", role: "admin" }));
     await admin.send({ type: "note", data: { n: 1 } });
@@ -86,13 +98,8 @@ describe("RealtimeClient", () => {
     // The server ends bob's connection; messages go out while he is away.
     const status = await admin.getStatus();
     expect(status.users.map((u) => u.userId)).toContain("bob");
-    const kicked = new Promise<void>((resolve) => bob.on("connection", (e) => !(e.data as { connected: boolean }).connected && resolve()));
-    await admin.get("/api/websocket/status");
-    await fetch(`${baseUrl}/api/websocket/disconnect`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token(secret, { tenant: t, sub: "root", role: "admin" })}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ connectionId: (bob as unknown as { info: { connectionId: string } }).info.connectionId }),
-    });
+    const kicked = new Promise<void>((resolve) => bob.on("connection", (e) => !e.data.connected && resolve()));
+    await kick(t, bob);
     await kicked;
     for (const n of [2, 3, 4]) await admin.send({ type: "note", data: { n } });
 
@@ -133,5 +140,60 @@ describe("RealtimeClient", () => {
 
     await until(() => layouts.length === 1);
     expect(layouts[0].data).toMatchObject({ layoutId: "autumn" });
+  });
+
+  it("schedules one reconnect at a time while they fail, and disconnect() cancels it", async () => {
+    const t = tenant();
+    let refused = false;
+    let attempts = 0;
+    // After the kick every reconnect is refused (a token signed with another secret): each failure schedules the next.
+    const bob = client(() => {
+      attempts++;
+      return token(refused ? "another-secret-0123456789abcdef-0123456789" : secret, { tenant: t, sub: "bob" });
+    });
+    await bob.connect(undefined, [`tenant:${t}`]);
+    refused = true;
+    await kick(t, bob);
+    await until(() => attempts >= 4);
+
+    // Backoff of at most 200 ms with one chain of attempts: about ten a second. Two timers per failure double it each time.
+    const before = attempts;
+    await sleep(1000);
+    expect(attempts - before).toBeLessThan(25);
+
+    bob.disconnect();
+    const stopped = attempts;
+    await sleep(1000);
+    expect(attempts).toBe(stopped);
+    expect(bob.isConnected()).toBe(false);
+  });
+
+  it("validates what it receives: a payload that is not an envelope never reaches a handler", async () => {
+    const t = tenant();
+    const bob = client(token(secret, { tenant: t, sub: "bob" }));
+    const all: Envelope[] = [];
+    bob.on("*", (e) => all.push(e));
+    await bob.connect(undefined, [`tenant:${t}`]);
+    // A user may publish raw payloads on the broadcast topic over MQTT; the client hands on only envelopes.
+    const { default: mqtt } = await import("mqtt");
+    const raw = await mqtt.connectAsync(`${baseUrl.replace("http", "ws")}/mqtt`, {
+      protocolVersion: 5,
+      username: "alice",
+      password: token(secret, { tenant: t, sub: "alice" }),
+      reconnectPeriod: 0,
+    });
+    try {
+      await raw.publishAsync(`cw/${t}/broadcast`, "not json", { qos: 1 });
+      await raw.publishAsync(`cw/${t}/broadcast`, JSON.stringify({ type: 42, data: {} }), { qos: 1 });
+      await raw.publishAsync(`cw/${t}/broadcast`, JSON.stringify({ type: "note", data: "text" }), { qos: 1 });
+      await raw.publishAsync(`cw/${t}/broadcast`, JSON.stringify({ type: "note", data: { n: 1 } }), { qos: 1 });
+      await until(() => all.length >= 1);
+      await sleep(200);
+    } finally {
+      await raw.endAsync();
+    }
+
+    expect(all.map((e) => [e.type, e.data])).toEqual([["note", { n: 1 }]]);
+    expect(all[0].sender).toEqual({ userId: null, deviceId: null });
   });
 });

@@ -1,109 +1,123 @@
-import { useEffect, useMemo, useState } from "react";
-import { type DeviceView, type Envelope, type LayoutUpdateResponse, RealtimeError, type Status } from "@creatiwall/realtime";
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { RealtimeError } from "@creatiwall/realtime";
 import { useWebSocket } from "@creatiwall/realtime/react";
+import { Charts } from "./Charts";
+import { Delivery, type Push } from "./Delivery";
+import { type Filters, FleetStore, noFilters, view } from "./fleet";
+import { FleetList } from "./FleetList";
+import { FiltersBar, Summary } from "./Filters";
+import { PushPanel } from "./PushPanel";
+import { ScreenDetail } from "./ScreenDetail";
 
-/** A screen as `GET /api/devices` lists it, kept up to date by its presence and acks (and the layouts pushed here). */
-type Device = Omit<DeviceView, "tenant" | "currentLayout"> & { currentLayout: { layoutId: string | null } | null };
+const LiveCharts = memo(Charts);
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString();
+/** The page size asked of GET /api/devices: the largest the route gives (10 requests for 10,000 screens). */
+const PAGE = 1000;
 
+/**
+ * The fleet: the list read once through the paged REST route, then kept live by MQTT only (presence, layouts and acks;
+ * retained statuses and layouts arrive again after every reconnect, and the list is read once more for acks missed
+ * meanwhile). What is on screen stays while the connection is away.
+ */
 export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const rt = useWebSocket({ baseUrl: "", getToken: () => token, watchDevices: true });
-  const { client, on } = rt;
-  const [devices, setDevices] = useState<Map<string, Device>>(new Map());
-  const [status, setStatus] = useState<Status | null>(null);
-  const [log, setLog] = useState<Envelope[]>([]);
-  const [rate, setRate] = useState(0);
+  const { client, on, connected } = rt;
+  const [store] = useState(() => new FleetStore());
+  const screens = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [loaded, setLoaded] = useState<{ count: number; done: boolean; ms: number | null }>({ count: 0, done: false, ms: null });
   const [error, setError] = useState<string | null>(null);
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const deferredFilters = useDeferredValue(filters);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [reads, setReads] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
+  const [pushes, setPushes] = useState<Push[]>([]);
+  const [shownPush, setShownPush] = useState<string | null>(null);
 
-  // The device list (layouts, acks) from REST, refreshed; presence changes arrive live over MQTT.
+  // The list, a page at a time (each page shown as it comes); read again after a reconnect.
   useEffect(() => {
     let stopped = false;
-    // GET /api/devices answers in pages: follow nextCursor to the last one.
-    const allDevices = async () => {
-      const devices: DeviceView[] = [];
+    const started = performance.now();
+    (async () => {
       let cursor: string | undefined;
+      let count = 0;
       do {
-        const page = await client.get("/api/devices", cursor ? { limit: 1000, cursor } : { limit: 1000 });
-        devices.push(...page.devices);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && !stopped);
-      return devices;
-    };
-    const refresh = async () => {
-      try {
-        const [list, figures] = await Promise.all([allDevices(), client.getStatus()]);
+        const page = await client.get("/api/devices", cursor ? { limit: PAGE, cursor } : { limit: PAGE });
         if (stopped) return;
-        setDevices((current) => {
-          const next = new Map(current);
-          for (const d of list) next.set(d.id, { ...next.get(d.id), ...d, status: next.get(d.id)?.status ?? d.status });
-          return next;
-        });
-        setStatus(figures);
-        setError(null);
-      } catch (e) {
-        setError(e instanceof RealtimeError && e.status === 401 ? "The token was refused: sign in again." : String(e));
-      }
-    };
-    void refresh();
-    const timer = setInterval(() => void refresh(), 3000);
+        store.addFromRest(page.devices);
+        count += page.devices.length;
+        cursor = page.nextCursor ?? undefined;
+        setLoaded({ count, done: !cursor, ms: cursor ? null : Math.round(performance.now() - started) });
+      } while (cursor);
+      setError(null);
+    })().catch((e: unknown) => {
+      if (!stopped) setError(e instanceof RealtimeError && e.status === 401 ? "The token was refused: sign in again." : String(e));
+    });
     return () => {
       stopped = true;
-      clearInterval(timer);
     };
-  }, [client]);
+  }, [client, store, reads]);
 
   useEffect(() => {
-    let count = 0;
-    on("device_status", ({ data: d }) => {
-      setDevices((current) => {
-        const next = new Map(current);
-        const known = next.get(d.deviceId);
-        next.set(d.deviceId, {
-          currentLayout: null,
-          lastAcknowledgedLayout: null,
-          name: null,
-          tags: [],
-          location: null,
-          ...known,
-          id: d.deviceId,
-          status: d.status,
-          since: d.since,
-          reason: d.reason,
-        });
-        return next;
-      });
-    });
-    on("layout_ack", (e) => {
-      const device = e.sender?.deviceId ?? e.channel?.replace("device:", "");
-      const d = e.data;
-      setDevices((current) => {
-        const next = new Map(current);
-        const known = next.get(device);
-        if (known) next.set(device, { ...known, lastAcknowledgedLayout: { layoutId: d.layoutId, status: d.status } });
-        return next;
-      });
-    });
-    on("*", (e) => {
-      count++;
-      setLog((current) => [e, ...current].slice(0, 50));
-    });
-    const timer = setInterval(() => {
-      setRate(count / 5);
-      count = 0;
-    }, 5000);
-    return () => clearInterval(timer);
-  }, [on]);
+    const offs = [
+      on("device_status", (e) => store.status(e)),
+      on("layout_update", (e) => store.layout(e)),
+      on("layout_ack", (e) => store.ack(e)),
+    ];
+    let connectedBefore = false;
+    offs.push(
+      on("connection", (e) => {
+        if (!e.data.connected) return;
+        if (connectedBefore) setReads((n) => n + 1); // a reconnect: acks missed meanwhile are in the list
+        connectedBefore = true;
+      }),
+    );
+    return () => offs.forEach((off) => off());
+  }, [on, store]);
 
-  const sorted = useMemo(() => [...devices.values()].sort((a, b) => a.id.localeCompare(b.id)), [devices]);
-  const online = sorted.filter((d) => d.status === "online").length;
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const fleet = useMemo(() => view(screens, deferredFilters), [screens, deferredFilters]);
+  const toggle = useCallback(
+    (id: string, on: boolean) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (on) next.add(id);
+        else next.delete(id);
+        return next;
+      }),
+    [],
+  );
+  const openScreen = useCallback((id: string) => setOpenId((current) => (current === id ? null : id)), []);
+  const closeScreen = useCallback(() => {
+    setOpenId((id) => {
+      // Back to the row it was opened from, when it is still in view.
+      if (id) setTimeout(() => document.querySelector<HTMLButtonElement>(`[data-device-id="${CSS.escape(id)}"] button.open`)?.focus());
+      return null;
+    });
+  }, []);
+  const detail = openId ? screens.find((s) => s.id === openId) : undefined;
 
   return (
-    <main className="dashboard">
-      <header>
-        <h1>CreatiWall · live operations</h1>
-        <span className={`link ${rt.connected ? "up" : "down"}`} data-connected={rt.connected}>
-          {rt.connected ? "live" : "reconnecting…"}
+    <div className="app" data-loaded={loaded.done} data-total={fleet.total}>
+      <header className="top">
+        <h1>CreatiWall · fleet</h1>
+        <span
+          className={`link ${connected ? "up" : "down"}`}
+          data-connected={connected}
+          data-connection-id={client.connectionId ?? ""}
+          role="status"
+        >
+          {connected ? "live" : "reconnecting…"}
+        </span>
+        <span className="loading" aria-live="polite">
+          {loaded.done
+            ? `list of ${loaded.count.toLocaleString()} read in ${loaded.ms} ms`
+            : `loading screens… ${loaded.count.toLocaleString()}`}
         </span>
         <button className="quiet" onClick={onSignOut}>
           Sign out
@@ -114,140 +128,60 @@ export function Dashboard({ token, onSignOut }: { token: string; onSignOut: () =
           {error}
         </p>
       )}
-
-      <section className="figures">
-        <Figure label="screens online" value={`${online} / ${sorted.length}`} />
-        <Figure label="connections" value={status?.totalConnections ?? "–"} />
-        <Figure label="people connected" value={status?.users.length ?? "–"} />
-        <Figure label="messages / s" value={rate.toFixed(1)} />
-      </section>
-
-      <section>
-        <h2>Screens</h2>
-        <ul className="devices">
-          {sorted.map((d) => (
-            <li key={d.id} className={`device ${d.status}`} data-device-id={d.id} data-status={d.status}>
-              <span className="dot" aria-hidden />
-              <strong>{d.id}</strong>
-              {d.name && <span className="name">{d.name}</span>}
-              <span className="state">
-                {d.status}
-                {d.reason ? ` · ${d.reason}` : ""}
-              </span>
-              <span className="since">since {time(d.since)}</span>
-              <span className="layout">layout: {d.currentLayout?.layoutId ?? "—"}</span>
-              <span className="ack" data-ack={d.lastAcknowledgedLayout?.status ?? ""}>
-                applied: {d.lastAcknowledgedLayout ? `${d.lastAcknowledgedLayout.layoutId} (${d.lastAcknowledgedLayout.status})` : "—"}
-              </span>
-            </li>
-          ))}
-          {sorted.length === 0 && <li className="empty">No screens yet: start a DeviceAgent.</li>}
-        </ul>
-      </section>
-
-      <div className="columns">
-        <LayoutForm
-          devices={sorted.map((d) => d.id)}
-          send={rt.sendLayoutUpdate}
-          onSent={(layoutId, ids) =>
-            setDevices((current) => {
-              const next = new Map(current);
-              for (const id of ids) {
-                const known = next.get(id);
-                if (known) next.set(id, { ...known, currentLayout: { layoutId } });
-              }
-              return next;
-            })
-          }
-        />
-        <section>
-          <h2>Live messages</h2>
-          <ol className="log">
-            {log.map((e, i) => (
-              <li key={`${e.id}-${e.channel}-${i}`}>
-                <time>{e.timestamp ? time(e.timestamp) : ""}</time> <code>{e.type}</code> <span>{e.channel}</span>
-              </li>
-            ))}
-          </ol>
+      <main className="layout">
+        <section className="fleet" aria-labelledby="fleet-title">
+          <h2 id="fleet-title" className="visually-hidden">
+            Screens
+          </h2>
+          <Summary fleet={fleet} filters={filters} setFilters={setFilters} />
+          <FiltersBar fleet={fleet} filters={filters} setFilters={setFilters} />
+          <FleetList rows={fleet.rows} selected={selected} onToggle={toggle} onOpen={openScreen} openId={openId} now={now} />
         </section>
-      </div>
-    </main>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string | number }) {
-  return (
-    <div className="figure">
-      <span className="value">{value}</span>
-      <span className="label">{label}</span>
-    </div>
-  );
-}
-
-function LayoutForm({
-  devices,
-  send,
-  onSent,
-}: {
-  devices: string[];
-  send: (layoutId: string, deviceIds?: string[]) => Promise<LayoutUpdateResponse>;
-  onSent: (layoutId: string, devices: string[]) => void;
-}) {
-  const [layoutId, setLayoutId] = useState("");
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [result, setResult] = useState<string | null>(null);
-
-  const push = async () => {
-    try {
-      const sent = await send(layoutId.trim(), [...chosen]);
-      onSent(layoutId.trim(), sent.devices);
-      setResult(`Sent ${sent.messageId.slice(0, 8)}… to ${sent.devices.join(", ")}`);
-    } catch (error) {
-      setResult(error instanceof RealtimeError ? error.message : String(error));
-    }
-  };
-
-  return (
-    <section>
-      <h2>Push a layout</h2>
-      <form
-        className="push"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void push();
-        }}
-      >
-        <label htmlFor="layoutId">Layout id</label>
-        <input id="layoutId" name="layoutId" value={layoutId} onChange={(e) => setLayoutId(e.target.value)} placeholder="spring-2026" />
-        <fieldset>
-          <legend>Screens</legend>
-          {devices.map((id) => (
-            <label key={id} className="check">
-              <input
-                type="checkbox"
-                name="device"
-                value={id}
-                checked={chosen.has(id)}
-                onChange={(e) => {
-                  const next = new Set(chosen);
-                  if (e.target.checked) next.add(id);
-                  else next.delete(id);
-                  setChosen(next);
-                }}
-              />
-              {id}
+        <aside className="side">
+          {detail && (
+            <ScreenDetail
+              client={client}
+              store={store}
+              screen={detail}
+              now={now}
+              onClose={closeScreen}
+              onSelect={(id) => toggle(id, true)}
+            />
+          )}
+          {pushes.length > 1 && (
+            <label className="pushes">
+              <span>Follow the delivery of</span>
+              <select value={shownPush ?? ""} onChange={(e) => setShownPush(e.target.value)}>
+                {pushes.map((p) => (
+                  <option key={p.messageId} value={p.messageId}>
+                    {p.layoutId} ({p.count.toLocaleString()} screens, {p.messageId.slice(0, 6)})
+                  </option>
+                ))}
+              </select>
             </label>
-          ))}
-        </fieldset>
-        <button type="submit" disabled={!layoutId.trim() || chosen.size === 0}>
-          Push layout
-        </button>
-        {result && (
-          <p className="result" role="status">
-            {result}
-          </p>
-        )}
-      </form>
-    </section>
+          )}
+          {pushes
+            .filter((p) => p.messageId === shownPush)
+            .map((p) => (
+              <Delivery key={p.messageId} client={client} push={p} />
+            ))}
+          <PushPanel
+            client={client}
+            selected={selected}
+            shown={fleet.rows}
+            tags={fleet.tags}
+            total={fleet.total}
+            send={rt.sendLayoutUpdate}
+            onSent={(layoutId, messageId, ids) => {
+              store.pushed(layoutId, messageId, ids);
+              setPushes((list) => [{ messageId, layoutId, count: ids.length }, ...list].slice(0, 10));
+              setShownPush(messageId);
+            }}
+            onClearSelection={() => setSelected(new Set())}
+          />
+          <LiveCharts client={client} onlineNow={fleet.online} />
+        </aside>
+      </main>
+    </div>
   );
 }
