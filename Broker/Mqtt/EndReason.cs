@@ -11,6 +11,12 @@ internal enum EndReason
     TakenOver,
     TokenExpired,
     Kicked,
+
+    /// <summary>Its queue overflowed and <c>Mqtt:DisconnectSlowConsumers</c> is set (presence: <c>kicked</c>).</summary>
+    SlowConsumer,
+
+    /// <summary>It published faster than its limits and <c>Mqtt:PublishLimitAction</c> is <c>Disconnect</c> (presence: <c>kicked</c>).</summary>
+    MessageRate,
 }
 
 internal static class EndReasons
@@ -30,6 +36,8 @@ internal static class EndReasons
         EndReason.TokenExpired => MqttDisconnectReasonCode.MaximumConnectTime,
         EndReason.Kicked => MqttDisconnectReasonCode.AdministrativeAction,
         EndReason.TakenOver => MqttDisconnectReasonCode.SessionTakenOver,
+        EndReason.SlowConsumer => MqttDisconnectReasonCode.QuotaExceeded,
+        EndReason.MessageRate => MqttDisconnectReasonCode.MessageRateTooHigh,
         _ => MqttDisconnectReasonCode.NormalDisconnection,
     };
 
@@ -39,7 +47,7 @@ internal static class EndReasons
         EndReason.KeepaliveTimeout => PresenceStatus.KeepaliveTimeout,
         EndReason.TakenOver => PresenceStatus.TakenOver,
         EndReason.TokenExpired => PresenceStatus.TokenExpired,
-        EndReason.Kicked => PresenceStatus.Kicked,
+        EndReason.Kicked or EndReason.SlowConsumer or EndReason.MessageRate => PresenceStatus.Kicked,
         _ => PresenceStatus.NetworkError,
     };
 }

@@ -1,6 +1,9 @@
+using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt.Limits;
 using CreatiWall.Broker.Mqtt.Rules;
 using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -23,6 +26,12 @@ internal sealed partial class MqttEventAdapter
             e.AssignedClientIdentifier = ClientIds.NewAssigned();
         }
 
+        if (AddressRefusal(e) is { } limited)
+        {
+            Refuse(e, limited); // before the token is read: a flood or a banned address costs no signature check
+            return;
+        }
+
         var request = new ConnectRequest(
             await tokens.ValidateAsync(e.Password).ConfigureAwait(false),
             e.UserName,
@@ -31,12 +40,38 @@ internal sealed partial class MqttEventAdapter
         var decision = ConnectRules.Decide(request);
         if (decision is ConnectDecision.Refuse refused)
         {
+            if (refused.Code == MqttConnectReasonCode.BadUserNameOrPassword)
+            {
+                AuthenticationFailed(e);
+            }
+
             Refuse(e, refused);
             return;
         }
 
         var (principal, clientId) = (ConnectDecision.Accept)decision;
+        if (OpenTenantConnection(principal, clientId) is { } full)
+        {
+            Refuse(e, full);
+            return;
+        }
 
+        try
+        {
+            await AcceptAsync(e, channel, connect, principal, clientId).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (channel.Connection is null)
+            {
+                tenantConnections.Close(principal.Tenant); // refused after all: its transport's end will not count it
+            }
+        }
+    }
+
+    /// <summary>The rest of an accepted CONNECT: the session's client id claimed, the connection recorded.</summary>
+    async Task AcceptAsync(ValidatingConnectionEventArgs e, ObservedChannel channel, MqttConnectPacket connect, Principal principal, string clientId)
+    {
         var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
         if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.SessionQuotaKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
         {
@@ -58,6 +93,7 @@ internal sealed partial class MqttEventAdapter
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
             SessionKeptByMqttnet = SessionExpiry.KeptByMqttnet(e.ProtocolVersion, connect.CleanSession),
+            Publishes = new PublishBudget(_publishLimits, time),
         };
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -108,6 +144,7 @@ internal sealed partial class MqttEventAdapter
         }
 
         registry.Remove(connection);
+        tenantConnections.Close(connection.Principal.Tenant);
         connection.MarkClosed();
         connection.Dispose();
         LogDisconnected(LogText.Safe(connection.ClientId), connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
@@ -188,6 +225,12 @@ internal sealed partial class MqttEventAdapter
         e.ReasonCode = refusal.Code;
         e.ReasonString = refusal.Reason;
         counters.ConnectRefused(refusal.Metric);
+        if (refusal.IsLimit)
+        {
+            LimitRefused(e, refusal); // a client can run into it at will: logged throttled
+            return;
+        }
+
         LogRefused(LogText.Safe(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId), refusal.Principal?.Tenant, refusal.Principal?.Subject,
             (int)refusal.Code, LogText.Safe(refusal.Reason), e.RemoteEndPoint?.ToString());
     }

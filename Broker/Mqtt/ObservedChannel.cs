@@ -52,10 +52,16 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
 
     public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
 
+    /// <summary>
+    /// Closes the transport. One the broker ended for a limit with a DISCONNECT (MQTT 5) is drained first, so the client
+    /// reads what was sent before it and the DISCONNECT itself; MQTTnet's timeout (the connect timeout) bounds the wait.
+    /// </summary>
     public Task DisconnectAsync(CancellationToken cancellationToken)
     {
         MarkEnded();
-        return inner.DisconnectAsync(cancellationToken);
+        return Connection is { Limited: true } && _sentDisconnect && inner is IDrainingChannel draining
+            ? draining.DrainAndDisconnectAsync(cancellationToken)
+            : inner.DisconnectAsync(cancellationToken);
     }
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
@@ -175,7 +181,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
         }
     }
 
-    /// <summary>What MQTTnet's CONNACK leaves out: a lowered session expiry (MQTT 5), and 3.1.1 codes for quota refusals.</summary>
+    /// <summary>What MQTTnet's CONNACK leaves out: a lowered session expiry (MQTT 5), and 3.1.1 codes for quota, rate and ban refusals.</summary>
     void CompleteConnAck(MqttConnAckPacket connAck)
     {
         connAck.TopicAliasMaximum = 0; // MQTTnet offers 65,535 and keeps each aliased topic, whatever becomes of the publish
@@ -188,6 +194,11 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
         if (connAck.ReasonCode is MqttConnectReasonCode.QuotaExceeded or MqttConnectReasonCode.ConnectionRateExceeded)
         {
             connAck.ReturnCode = MqttConnectReturnCode.ConnectionRefusedServerUnavailable; // MQTTnet maps both to 1, "unacceptable protocol version"
+        }
+        else if (connAck.ReasonCode == MqttConnectReasonCode.Banned)
+        {
+            // MQTTnet says 5, "not authorized", which many 3.1.1 clients take as final; a ban lasts seconds: "try again later".
+            connAck.ReturnCode = MqttConnectReturnCode.ConnectionRefusedServerUnavailable;
         }
     }
 
