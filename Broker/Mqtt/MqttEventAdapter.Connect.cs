@@ -93,7 +93,7 @@ internal sealed partial class MqttEventAdapter
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
             SessionKeptByMqttnet = SessionExpiry.KeptByMqttnet(e.ProtocolVersion, connect.CleanSession),
-            Publishes = new PublishBudget(_publishLimits, time),
+            Publishes = _publishLimits.Any ? new PublishBudget(_publishLimits, time) : null,
         };
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {

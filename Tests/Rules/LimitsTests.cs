@@ -87,7 +87,10 @@ public sealed class LimitsTests
         }
 
         Assert.Equal(AddressVerdict.Allowed, limits.Attempt("10.0.0.1"));
-        Assert.False(Addresses(failures: 0).AuthFailed("10.0.0.1")); // 0: bans off
+        var off = Addresses(perSecond: 0, failures: 0); // both off: nothing refused, nothing kept
+        Assert.False(off.AuthFailed("10.0.0.1"));
+        Assert.Equal(AddressVerdict.Allowed, off.Attempt("10.0.0.1"));
+        Assert.Equal(0, off.Count);
     }
 
     [Fact]

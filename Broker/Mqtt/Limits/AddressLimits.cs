@@ -54,6 +54,11 @@ internal sealed class AddressLimits(IOptions<MqttOptions> options, TimeProvider 
     /// <summary>A CONNECT from <paramref name="address"/> (<see cref="KeyOf"/>): allowed (and counted), or why not.</summary>
     public AddressVerdict Attempt(string address)
     {
+        if (_options.ConnectsPerAddressPerSecond == 0 && _options.AuthFailuresPerAddress == 0)
+        {
+            return AddressVerdict.Allowed; // both off (behind a load balancer): no state kept at all
+        }
+
         var now = time.GetTimestamp();
         lock (_lock)
         {

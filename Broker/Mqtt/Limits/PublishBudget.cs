@@ -14,6 +14,8 @@ internal enum PublishRate
 /// <summary><c>Mqtt:PublishesPerSecond</c>, <c>PublishBurst</c>, <c>PublishBytesPerSecond</c>, <c>PublishBytesBurst</c> (a rate of 0: no limit).</summary>
 internal sealed record PublishLimits(double MessagesPerSecond, int MessageBurst, long BytesPerSecond, long ByteBurst)
 {
+    public bool Any => MessagesPerSecond > 0 || BytesPerSecond > 0;
+
     public static PublishLimits Of(MqttOptions options) =>
         new(options.PublishesPerSecond, options.PublishBurst, options.PublishBytesPerSecond, options.PublishBytesBurst);
 }
