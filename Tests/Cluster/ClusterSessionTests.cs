@@ -114,7 +114,9 @@ public sealed class ClusterSessionTests(ClusterFixture cluster)
         await ops.SubscribeAsync("$SYS/broker/node", "$SYS/broker/cluster/#");
 
         var seen = new Dictionary<string, string>();
-        while (seen.GetValueOrDefault("$SYS/broker/cluster/nodes") != "3" || !seen.ContainsKey("$SYS/broker/node"))
+        // The retained figures sent at SUBSCRIBE may predate this very client: wait for a refresh that counts it.
+        while (seen.GetValueOrDefault("$SYS/broker/cluster/nodes") != "3" || !seen.ContainsKey("$SYS/broker/node") ||
+               int.Parse(seen.GetValueOrDefault("$SYS/broker/cluster/clients/connected", "0")) < 1)
         {
             var message = await ops.ReceiveAsync(); // refreshed every second here
             seen[message.Topic] = TestClient.Text(message);
