@@ -3,6 +3,7 @@ using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.LayoutUpdates;
 using CreatiWall.Broker.Metrics;
 using CreatiWall.Broker.Mqtt;
+using CreatiWall.Broker.Mqtt.Limits;
 using CreatiWall.Broker.Mqtt.Routing;
 using CreatiWall.Broker.Operations;
 using CreatiWall.Broker.Presence;
@@ -66,6 +67,8 @@ public static class BrokerServices
         services.AddSingleton<MqttCounters>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<SessionClaims>();
+        services.AddSingleton<AddressLimits>();
+        services.AddSingleton<TenantConnections>();
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<RetainedMessages>();
         services.AddSingleton<SessionExpiry>();

@@ -50,6 +50,11 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment["Mqtt__TcpPort"] = MqttPort.ToString();
         info.Environment["Storage__ConnectionString"] = $"Data Source={DatabaseFile}";
         info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        // The load generator is a whole fleet on one address, publishing as fast as it can: the per-address and
+        // per-client limits (README, Configuration) would measure themselves, not the broker.
+        info.Environment["Mqtt__ConnectsPerAddressPerSecond"] = "0";
+        info.Environment["Mqtt__PublishesPerSecond"] = "0";
+        info.Environment["Mqtt__PublishBytesPerSecond"] = "0";
         foreach (var (key, value) in _settings)
         {
             info.Environment[key] = value;

@@ -26,7 +26,7 @@ public sealed class PipeChannel(
     ConnectionContext connection,
     MqttPacketFormatterAdapter formatter,
     PipeChannel.Limits limits,
-    Action<PacketRefusal, EndPoint?> refused) : IMqttChannelAdapter
+    Action<PacketRefusal, EndPoint?> refused) : IMqttChannelAdapter, IDrainingChannel
 {
     /// <summary><c>Mqtt:MaxPacketBytes</c> and <c>Mqtt:PacketTimeoutSeconds</c>.</summary>
     public sealed record Limits(int MaxPacketBytes, TimeSpan PacketTimeout, TimeProvider Time);
@@ -64,6 +64,28 @@ public sealed class PipeChannel(
         _input.Complete();
         _output.Complete();
         return Task.CompletedTask;
+    }
+
+    public async Task DrainAndDisconnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                _input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        {
+            // the peer took too long, or reading had already ended: closed all the same
+        }
+
+        await DisconnectAsync(cancellationToken);
     }
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
@@ -123,9 +145,10 @@ public sealed class PipeChannel(
                 _input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Nothing more is read after an error; what was written (a DISCONNECT) still leaves before the socket closes.
+            // A cancelled read is no error: MQTTnet stops the connection and closes it (DisconnectAsync), perhaps drained.
             _input.Complete(exception);
             _output.Complete();
             throw;

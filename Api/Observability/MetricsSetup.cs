@@ -32,7 +32,7 @@ public static class MetricsSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(BrokerServices.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(BrokerServices.MeterName, RateLimitCounters.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AllTenantsOperators, policy => policy.RequireAssertion(context =>

@@ -7,7 +7,7 @@ namespace CreatiWall.Broker.Metrics;
 /// a full queue) costs a counter increment per event rather than a log line. Keys are kinds of event, never client
 /// ids: the set of keys stays small.
 /// </summary>
-internal sealed class LogThrottle(TimeSpan interval, TimeProvider? time = null)
+public sealed class LogThrottle(TimeSpan interval, TimeProvider? time = null)
 {
     sealed class Slot
     {

@@ -15,6 +15,7 @@ internal sealed class MqttCounters : IDisposable
     readonly Counter<long> _packetsRefused;
     readonly Counter<long> _publishesRefused;
     readonly Counter<long> _subscriptionsRefused;
+    readonly Counter<long> _limitsHit;
 
     public MqttCounters(IMeterFactory meters, TrafficCounters traffic)
     {
@@ -22,8 +23,12 @@ internal sealed class MqttCounters : IDisposable
         _connectsRefused = _meter.CreateCounter<long>("cw.mqtt.connects.refused", "{connect}", "CONNECTs refused, by reason");
         _packetsRefused = _meter.CreateCounter<long>("cw.mqtt.packets.refused", "{packet}",
             "Connections ended at the packet level (too large, not CONNECT first, closed mid-packet), by reason");
-        _publishesRefused = _meter.CreateCounter<long>("cw.mqtt.publishes.refused", "{message}", "PUBLISH packets (wills included) refused by the access rules");
-        _subscriptionsRefused = _meter.CreateCounter<long>("cw.mqtt.subscriptions.refused", "{filter}", "Topic filters refused by the access rules");
+        _publishesRefused = _meter.CreateCounter<long>("cw.mqtt.publishes.refused", "{message}",
+            "PUBLISH packets (wills included) refused, by reason: not-authorized, topic-length, topic-levels");
+        _subscriptionsRefused = _meter.CreateCounter<long>("cw.mqtt.subscriptions.refused", "{filter}",
+            "Topic filters refused, by reason: not-authorized, topic-length, topic-levels, subscriptions");
+        _limitsHit = _meter.CreateCounter<long>("cw.mqtt.limits.hit", "{event}",
+            "Limits hit, by limit: connect-rate, banned, auth-ban, connections-per-tenant, publish-rate, publish-bytes, subscriptions, topic-length, topic-levels, slow-consumer");
         _meter.CreateObservableCounter("cw.mqtt.messages.received", () => traffic.MessagesReceived, "{message}", "PUBLISH packets received from clients");
         _meter.CreateObservableCounter("cw.mqtt.messages.sent", () => traffic.MessagesSent, "{message}", "PUBLISH packets sent to clients");
         _meter.CreateObservableCounter("cw.mqtt.messages.dropped", () => traffic.MessagesDropped, "{message}", "Messages dropped from full client queues");
@@ -33,9 +38,12 @@ internal sealed class MqttCounters : IDisposable
 
     public void PacketRefused(string reason) => _packetsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void PublishRefused() => _publishesRefused.Add(1);
+    public void PublishRefused(string reason) => _publishesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void SubscriptionRefused() => _subscriptionsRefused.Add(1);
+    public void SubscriptionRefused(string reason) => _subscriptionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A limit of <see cref="Mqtt.MqttOptions"/> was hit (<paramref name="limit"/>: one of the names in the description).</summary>
+    public void LimitHit(string limit) => _limitsHit.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void Dispose() => _meter.Dispose();
 }

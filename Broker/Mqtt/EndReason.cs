@@ -12,6 +12,12 @@ internal enum EndReason
     TokenExpired,
     Kicked,
     TokenRevoked,
+
+    /// <summary>Its queue overflowed and <c>Mqtt:DisconnectSlowConsumers</c> is set (presence: <c>kicked</c>).</summary>
+    SlowConsumer,
+
+    /// <summary>It published faster than its limits and <c>Mqtt:PublishLimitAction</c> is <c>Disconnect</c> (presence: <c>kicked</c>).</summary>
+    MessageRate,
 }
 
 internal static class EndReasons
@@ -32,6 +38,8 @@ internal static class EndReasons
         EndReason.Kicked => MqttDisconnectReasonCode.AdministrativeAction,
         EndReason.TokenRevoked => MqttDisconnectReasonCode.NotAuthorized,
         EndReason.TakenOver => MqttDisconnectReasonCode.SessionTakenOver,
+        EndReason.SlowConsumer => MqttDisconnectReasonCode.QuotaExceeded,
+        EndReason.MessageRate => MqttDisconnectReasonCode.MessageRateTooHigh,
         _ => MqttDisconnectReasonCode.NormalDisconnection,
     };
 
@@ -41,8 +49,8 @@ internal static class EndReasons
         EndReason.KeepaliveTimeout => PresenceStatus.KeepaliveTimeout,
         EndReason.TakenOver => PresenceStatus.TakenOver,
         EndReason.TokenExpired => PresenceStatus.TokenExpired,
-        EndReason.Kicked => PresenceStatus.Kicked,
         EndReason.TokenRevoked => PresenceStatus.TokenRevoked,
+        EndReason.Kicked or EndReason.SlowConsumer or EndReason.MessageRate => PresenceStatus.Kicked,
         _ => PresenceStatus.NetworkError,
     };
 }

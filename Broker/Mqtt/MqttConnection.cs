@@ -1,5 +1,6 @@
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Mqtt.Limits;
 using MQTTnet.Packets;
 
 namespace CreatiWall.Broker.Mqtt;
@@ -42,6 +43,17 @@ internal sealed class MqttConnection(string clientId, Principal principal, Obser
     public bool Superseded { get => Volatile.Read(ref _superseded); set => Volatile.Write(ref _superseded, value); }
 
     bool _superseded;
+
+    /// <summary>What this connection may still publish (<c>Mqtt:PublishesPerSecond</c>, <c>Mqtt:PublishBytesPerSecond</c>).</summary>
+    public PublishBudget? Publishes { get; init; }
+
+    int _limited;
+
+    /// <summary>True the first time only: the server ends this connection for a limit, once however often it is hit meanwhile.</summary>
+    public bool TryMarkLimited() => Interlocked.Exchange(ref _limited, 1) == 0;
+
+    /// <summary>The server is ending this connection for a limit it hit: what it still sends is dropped.</summary>
+    public bool Limited => Volatile.Read(ref _limited) == 1;
 
     /// <summary>The session expiry the CONNECT asked for (MQTT 5).</summary>
     public uint SessionExpiryRequested { get; init; }

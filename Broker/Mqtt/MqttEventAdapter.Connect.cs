@@ -1,6 +1,9 @@
+using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt.Limits;
 using CreatiWall.Broker.Mqtt.Rules;
 using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -23,6 +26,12 @@ internal sealed partial class MqttEventAdapter
             e.AssignedClientIdentifier = ClientIds.NewAssigned();
         }
 
+        if (AddressRefusal(e) is { } limited)
+        {
+            Refuse(e, limited); // before the token is read: a flood or a banned address costs no signature check
+            return;
+        }
+
         var request = new ConnectRequest(
             await tokens.ValidateAsync(e.Password).ConfigureAwait(false),
             e.UserName,
@@ -31,12 +40,38 @@ internal sealed partial class MqttEventAdapter
         var decision = ConnectRules.Decide(request);
         if (decision is ConnectDecision.Refuse refused)
         {
+            if (refused.Code == MqttConnectReasonCode.BadUserNameOrPassword)
+            {
+                AuthenticationFailed(e);
+            }
+
             Refuse(e, refused);
             return;
         }
 
         var (principal, clientId) = (ConnectDecision.Accept)decision;
+        if (OpenTenantConnection(principal, clientId) is { } full)
+        {
+            Refuse(e, full);
+            return;
+        }
 
+        try
+        {
+            await AcceptAsync(e, channel, connect, principal, clientId).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (channel.Connection is null)
+            {
+                tenantConnections.Close(principal.Tenant); // refused after all: its transport's end will not count it
+            }
+        }
+    }
+
+    /// <summary>The rest of an accepted CONNECT: the session's client id claimed, the connection recorded.</summary>
+    async Task AcceptAsync(ValidatingConnectionEventArgs e, ObservedChannel channel, MqttConnectPacket connect, Principal principal, string clientId)
+    {
         var quota = new SessionQuota(_options.MaxSessionsPerPrincipal, _options.MaxSessionsPerTenant);
         if (ConnectRules.Refusal(claims.TryClaim(clientId, principal.SessionOwnerKey, principal.SessionQuotaKey, principal.Tenant, quota, SessionExists), quota, principal) is { } refusal)
         {
@@ -69,6 +104,7 @@ internal sealed partial class MqttEventAdapter
             SessionExpiryGranted = SessionExpiry.Granted(connect, e.ProtocolVersion, maxExpiry),
             SessionExpiryMax = maxExpiry,
             SessionKeptByMqttnet = SessionExpiry.KeptByMqttnet(e.ProtocolVersion, connect.CleanSession),
+            Publishes = _publishLimits.Any ? new PublishBudget(_publishLimits, time) : null,
         };
         if (e.ProtocolVersion == MqttProtocolVersion.V500)
         {
@@ -125,6 +161,7 @@ internal sealed partial class MqttEventAdapter
 
         registry.Remove(connection);
         var sessionKept = connection.EndReason != EndReason.TakenOver && connection.SessionExpiryAfterEnd > 0;
+        tenantConnections.Close(connection.Principal.Tenant);
         connection.MarkClosed();
         connection.Dispose();
         LogDisconnected(LogText.Safe(connection.ClientId), connection.Principal.Tenant, connection.Principal.Subject, connection.EndReason.ToContract());
@@ -149,64 +186,17 @@ internal sealed partial class MqttEventAdapter
         }
     }
 
-    /// <summary>A kept session's time is up: deleted with its queue, unless its client is back.</summary>
-    async Task ExpireSessionAsync(string clientId)
-    {
-        if (await DeleteSessionUnlessBackAsync(clientId))
-        {
-            LogSessionExpired(LogText.Safe(clientId));
-        }
-    }
-
-    /// <summary>Deletes the session of <paramref name="clientId"/> with its queue unless a client uses it again; false when it stays (or is gone).</summary>
-    async Task<bool> DeleteSessionUnlessBackAsync(string clientId)
-    {
-        if (_server is not { } server || registry.TryGetLive(clientId, out _) || registry.TryGetAccepted(clientId, out _) ||
-            !SessionExists(clientId))
-        {
-            return false;
-        }
-
-        try
-        {
-            await (await server.GetSessionAsync(clientId)).DeleteAsync();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // deleted meanwhile
-        }
-    }
-
-    Task OnSessionDeletedAsync(SessionDeletedEventArgs e)
-    {
-        router.Clear(e.Id, e.SessionItems);
-        if (e.SessionItems?[MqttConnection.SessionItemKey] is MqttConnection connection)
-        {
-            claims.Release(e.Id, connection.Principal.SessionOwnerKey);
-            return directory.ReleaseAsync(connection, keepClaim: false);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    bool SessionExists(string clientId)
-    {
-        try
-        {
-            return _server?.GetSessionAsync(clientId).GetAwaiter().GetResult() is not null;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     void Refuse(ValidatingConnectionEventArgs e, ConnectDecision.Refuse refusal)
     {
         e.ReasonCode = refusal.Code;
         e.ReasonString = refusal.Reason;
         counters.ConnectRefused(refusal.Metric);
+        if (refusal.IsLimit)
+        {
+            LimitRefused(e, refusal); // a client can run into it at will: logged throttled
+            return;
+        }
+
         LogRefused(LogText.Safe(string.IsNullOrEmpty(e.ClientId) ? e.AssignedClientIdentifier : e.ClientId), refusal.Principal?.Tenant, refusal.Principal?.Subject,
             (int)refusal.Code, LogText.Safe(refusal.Reason), e.RemoteEndPoint?.ToString());
     }

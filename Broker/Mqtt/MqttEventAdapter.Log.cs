@@ -35,4 +35,22 @@ internal sealed partial class MqttEventAdapter
 
     [LoggerMessage(LogLevel.Information, "MQTT session {ClientId} expired")]
     partial void LogSessionExpired(string clientId);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connect refused {ClientId} tenant={Tenant} code=0x{Code:X2}: {Reason} from {Endpoint} ({Held} more refused for this reason in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogRefusedByLimit(string clientId, string? tenant, int code, string reason, string? endpoint, long held);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT address {Address} banned for {BanSeconds} s: {Failures} failed authentications within {WindowSeconds} s ({Held} more addresses banned in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogBanned(string address, int failures, int windowSeconds, int banSeconds, long held);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT publish refused {ClientId} {Topic}: {Reason} ({Held} more refused in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogPublishOverLimit(string clientId, string topic, string reason, long held);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT client {ClientId} publishes over its limit ({Limit}): {Action} ({Held} more in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogPublishRate(string clientId, string limit, string action, long held);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT subscription refused {ClientId} {Filter}: {Reason} ({Held} more refused in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogSubscriptionOverLimit(string clientId, string filter, string reason, long held);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT client {ClientId} is a slow consumer: its queue of {Queue} messages overflowed, so it is disconnected (0x97) ({Held} more in the last 10 s, counted in cw_mqtt_limits_hit)")]
+    partial void LogSlowConsumer(string clientId, int queue, long held);
 }

@@ -19,14 +19,26 @@ internal sealed partial class MqttEventAdapter
     async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
+        if (FilterRefusal(filter) is { } invalid)
+        {
+            RefuseSubscription(e, invalid); // too long or too deep, before the access rules walk it
+            return;
+        }
+
         var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
         var decision = connection is null ? SubscribeDecision.Refused : SubscribeRules.Decide(connection.Principal, filter, e.Response.ReasonCode);
+        if (decision.Granted && QuotaRefusal(e.ClientId, filter) is { } quota)
+        {
+            RefuseSubscription(e, quota);
+            return;
+        }
+
         if (!decision.Granted)
         {
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             e.ReasonString = "not authorized";
-            counters.SubscriptionRefused();
+            counters.SubscriptionRefused("not-authorized");
             if (_refusalLog.TryEnter("subscription-refused", out var held))
             {
                 LogSubscriptionRefused(LogText.Safe(e.ClientId), LogText.Safe(filter.TrimStart(MqttConnection.ForbiddenMark)), held);
@@ -77,6 +89,11 @@ internal sealed partial class MqttEventAdapter
         }
 
         var connection = e.SessionItems[MqttConnection.SessionItemKey] as MqttConnection;
+        if (connection is not null && RefusedByLimits(e, connection))
+        {
+            return Task.CompletedTask;
+        }
+
         var decision = connection is not null
             ? PublishRules.Decide(new PublishRequest(connection.Principal, message.Topic, message.Retain,
                 IsWill: connection.Channel.ReceiveEnded, DeviceHasNewerConnection: connection.Superseded || registry.HasNewerDeviceConnection(connection)))
@@ -99,7 +116,7 @@ internal sealed partial class MqttEventAdapter
                 e.ProcessPublish = false;
                 e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
                 e.Response.ReasonString = "not authorized";
-                counters.PublishRefused();
+                counters.PublishRefused("not-authorized");
                 if (_refusalLog.TryEnter("publish-refused", out var held))
                 {
                     LogPublishRefused(LogText.Safe(e.ClientId), LogText.Safe(message.Topic), held);

@@ -1,5 +1,6 @@
 using CreatiWall.Broker.Identity;
 using CreatiWall.Broker.Metrics;
+using CreatiWall.Broker.Mqtt.Limits;
 using CreatiWall.Broker.Mqtt.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ internal sealed partial class MqttEventAdapter(
     TokenValidator tokens,
     ConnectionRegistry registry,
     SessionClaims claims,
+    AddressLimits addresses,
+    TenantConnections tenantConnections,
     MessageRouter router,
     RetainedMessages retained,
     IConnectionObserver presence,
@@ -32,6 +35,7 @@ internal sealed partial class MqttEventAdapter(
     TimeProvider time)
 {
     readonly MqttOptions _options = options.Value;
+    readonly PublishLimits _publishLimits = PublishLimits.Of(options.Value);
     readonly LogThrottle _dropLog = new(TimeSpan.FromSeconds(10), time);
     readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10), time); // refused publishes and subscriptions: a client repeats them at will
     MqttServer? _server;
@@ -58,16 +62,7 @@ internal sealed partial class MqttEventAdapter(
             lifecycle.MarkStarted();
             await presence.StartedAsync();
         };
-        server.QueuedApplicationMessageOverwrittenAsync += e =>
-        {
-            traffic.MessageDropped();
-            if (_dropLog.TryEnter("queue-full", out var held))
-            {
-                LogDropped(LogText.Safe(e.ReceiverClientId), held);
-            }
-
-            return Task.CompletedTask;
-        };
+        server.QueuedApplicationMessageOverwrittenAsync += OnQueueOverflowAsync;
     }
 
     /// <summary>

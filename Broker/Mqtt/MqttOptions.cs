@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CreatiWall.Broker.Mqtt;
 
-/// <summary>Configuration section <c>Mqtt</c>.</summary>
-public sealed class MqttOptions
+/// <summary>Configuration section <c>Mqtt</c> (its limits: <c>MqttOptions.Limits.cs</c>).</summary>
+public sealed partial class MqttOptions
 {
     public const string Section = "Mqtt";
 

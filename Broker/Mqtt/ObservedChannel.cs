@@ -4,7 +4,6 @@ using CreatiWall.Broker.Metrics;
 using MQTTnet.Adapter;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
-using MQTTnet.Protocol;
 
 namespace CreatiWall.Broker.Mqtt;
 
@@ -64,10 +63,16 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
 
     public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
 
+    /// <summary>
+    /// Closes the transport. One the broker ended for a limit with a DISCONNECT (MQTT 5) is drained first, so the client
+    /// reads what was sent before it and the DISCONNECT itself; MQTTnet's timeout (the connect timeout) bounds the wait.
+    /// </summary>
     public Task DisconnectAsync(CancellationToken cancellationToken)
     {
         MarkEnded();
-        return inner.DisconnectAsync(cancellationToken);
+        return Connection is { Limited: true } && _sentDisconnect && inner is IDrainingChannel draining
+            ? draining.DrainAndDisconnectAsync(cancellationToken)
+            : inner.DisconnectAsync(cancellationToken);
     }
 
     public async Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken)
@@ -150,7 +155,7 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
         }
         else if (packet is MqttConnAckPacket connAck)
         {
-            CompleteConnAck(connAck);
+            ConnAckCompletion.Complete(connAck, Connection);
         }
 
         return inner.SendPacketAsync(packet, cancellationToken);
@@ -216,31 +221,6 @@ internal sealed class ObservedChannel(IMqttChannelAdapter inner, TrafficCounters
             inner.PacketFormatterAdapter.ProtocolVersion != MqttProtocolVersion.V500)
         {
             connect.ClientId = ClientIds.NewAssigned();
-        }
-    }
-
-    /// <summary>What MQTTnet's CONNACK leaves out: a lowered session expiry (MQTT 5), and 3.1.1 codes for quota refusals.</summary>
-    void CompleteConnAck(MqttConnAckPacket connAck)
-    {
-        connAck.TopicAliasMaximum = 0; // MQTTnet offers 65,535 and keeps each aliased topic, whatever becomes of the publish
-        if (Connection is { ServerMaxPacketSize: > 0 and var maximum })
-        {
-            connAck.MaximumPacketSize = maximum;
-        }
-
-        if (Connection?.ServerKeepAlive is { } keepAlive)
-        {
-            connAck.ServerKeepAlive = keepAlive;
-        }
-
-        if (Connection is { } connection && connection.SessionExpiryGranted < connection.SessionExpiryRequested)
-        {
-            connAck.SessionExpiryInterval = connection.SessionExpiryGranted;
-        }
-
-        if (connAck.ReasonCode is MqttConnectReasonCode.QuotaExceeded or MqttConnectReasonCode.ConnectionRateExceeded)
-        {
-            connAck.ReturnCode = MqttConnectReturnCode.ConnectionRefusedServerUnavailable; // MQTTnet maps both to 1, "unacceptable protocol version"
         }
     }
 

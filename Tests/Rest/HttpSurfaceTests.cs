@@ -42,6 +42,7 @@ public sealed class RateLimitedHost : BrokerHost
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["RateLimit__PermitLimit"] = "3",
+        ["RateLimit__TenantPermitLimit"] = "8",
         ["RateLimit__UnauthenticatedPermitLimit"] = "3",
         ["RateLimit__WindowSeconds"] = "600",
     };
@@ -52,7 +53,8 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
     [Fact]
     public async Task A_caller_over_the_limit_gets_429_and_others_are_unaffected()
     {
-        var alice = host.Token("t1", "alice");
+        var t = Tenants.New();
+        var alice = host.Token(t, "alice");
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
@@ -60,7 +62,7 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         }
 
         var limited = await host.GetAsync("/api/websocket/status", alice);
-        var bob = await host.GetAsync("/api/websocket/status", host.Token("t1", "bob"));
+        var bob = await host.GetAsync("/api/websocket/status", host.Token(t, "bob"));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
         Assert.Equal("rate_limited", limited.ErrorCode);
@@ -70,7 +72,8 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
     [Fact]
     public async Task Requests_with_bad_tokens_are_limited_per_address_too()
     {
-        var forged = host.Token("t1", "mallory")[..^4] + "AAAA";
+        var t = Tenants.New();
+        var forged = host.Token(t, "mallory")[..^4] + "AAAA";
         var codes = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
@@ -78,6 +81,28 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], codes);
-        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/websocket/status", host.Token("t1", "carol"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/api/websocket/status", host.Token(t, "carol"))).Status);
+    }
+
+    [Fact]
+    public async Task A_tenant_over_its_limit_gets_429_for_every_user_and_other_tenants_are_unaffected()
+    {
+        var t = Tenants.New();
+        var codes = new List<HttpStatusCode>();
+        foreach (var user in new[] { "u1", "u1", "u1", "u1", "u2", "u2", "u3", "u3", "u4", "u4" }) // u1's fourth: over her own limit
+        {
+            codes.Add((await host.GetAsync("/api/websocket/status", host.Token(t, user))).Status);
+        }
+
+        var fresh = await host.GetAsync("/api/websocket/status", host.Token(t, "u5"));
+        var elsewhere = await host.GetAsync("/api/websocket/status", host.Token(Tenants.New(), "u5"));
+
+        // u1's refused fourth took none of the tenant's 8, so the tenant's ninth request is u4's second.
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 3), HttpStatusCode.TooManyRequests, .. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limited"), (fresh.Status, fresh.ErrorCode));
+        Assert.Equal(HttpStatusCode.OK, elsewhere.Status);
+        Assert.True(await Counters.ReadAsync(host, "cw_rest_rate_limited_total", "limit=\"tenant\"") >= 2); // one read: this host limits ops too
+        Assert.True(await Counters.ReadAsync(host, "cw_rest_rate_limited_total", "limit=\"user\"") >= 1);
+        Assert.Contains($"REST rate limit per tenant hit by {t}/u4", host.Logs, StringComparison.Ordinal);
     }
 }

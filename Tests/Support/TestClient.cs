@@ -73,6 +73,16 @@ public sealed class TestClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Connects over TCP from another loopback address (<c>127.0.0.x</c>): for what the broker counts per remote address,
+    /// which every other test shares as 127.0.0.1.
+    /// </summary>
+    public static Action<MqttClientOptionsBuilder> From(string localAddress) => o => o.WithTcpServer(tcp =>
+    {
+        tcp.BufferSize = 64 * 1024;
+        tcp.LocalEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Parse(localAddress), 0);
+    });
+
     /// <summary>Subscribes to each filter (QoS 1) and returns the reason code granted to each.</summary>
     public async Task<MqttClientSubscribeResultCode[]> SubscribeAsync(params string[] filters)
     {

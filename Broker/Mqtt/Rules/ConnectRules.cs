@@ -1,5 +1,6 @@
 using CreatiWall.Broker.Access;
 using CreatiWall.Broker.Identity;
+using CreatiWall.Broker.Mqtt.Limits;
 using MQTTnet.Protocol;
 
 namespace CreatiWall.Broker.Mqtt.Rules;
@@ -15,8 +16,11 @@ internal abstract record ConnectDecision
 {
     public sealed record Accept(Principal Principal, string ClientId) : ConnectDecision;
 
-    /// <summary><paramref name="Metric"/> names the reason in <c>cw_mqtt_connects_refused_total</c>.</summary>
-    public sealed record Refuse(MqttConnectReasonCode Code, string Reason, string Metric, Principal? Principal = null) : ConnectDecision;
+    /// <summary>
+    /// <paramref name="Metric"/> names the reason in <c>cw_mqtt_connects_refused_total</c>; <paramref name="IsLimit"/>: a limit
+    /// a client can run into again and again, also counted in <c>cw_mqtt_limits_hit_total</c> and logged throttled.
+    /// </summary>
+    public sealed record Refuse(MqttConnectReasonCode Code, string Reason, string Metric, Principal? Principal = null, bool IsLimit = false) : ConnectDecision;
 }
 
 /// <summary>The contract's CONNECT rules: the token, the device the username acts as, the will, the client id.</summary>
@@ -68,4 +72,18 @@ internal static class ConnectRules
         ClaimResult.TenantQuotaExceeded => new(MqttConnectReasonCode.QuotaExceeded, $"the tenant holds {quota.PerTenant} sessions already", "sessions-per-tenant", principal),
         _ => null,
     };
+
+    /// <summary>Why a CONNECT from its remote address is refused before its token is read, or null.</summary>
+    public static ConnectDecision.Refuse? Refusal(AddressVerdict verdict, string address, MqttOptions limits) => verdict switch
+    {
+        AddressVerdict.Banned => new(MqttConnectReasonCode.Banned,
+            $"too many failed authentications from {address}: banned for up to {limits.AuthBanSeconds} s", "banned", IsLimit: true),
+        AddressVerdict.RateExceeded => new(MqttConnectReasonCode.ConnectionRateExceeded,
+            $"more than {limits.ConnectsPerAddressPerSecond} CONNECTs per second from {address}", "connect-rate", IsLimit: true),
+        _ => null,
+    };
+
+    /// <summary>The tenant holds <c>Mqtt:MaxConnectionsPerTenant</c> live connections on this node.</summary>
+    public static ConnectDecision.Refuse TenantFull(int limit, Principal principal) =>
+        new(MqttConnectReasonCode.QuotaExceeded, $"the tenant has {limit} live connections already", "connections-per-tenant", principal, IsLimit: true);
 }
