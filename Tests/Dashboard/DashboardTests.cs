@@ -86,7 +86,9 @@ public sealed class DashboardTests(BrokerHost host) : IAsyncLifetime
         await using var lobby = AgentProcess.Start(Path.Combine(_state, "lobby"), "--broker", broker, "--token", admin, "--device", "lobby", "--simulate", "3");
         await using var broken = AgentProcess.Start(Path.Combine(_state, "broken"), "--broker", broker, "--token", admin, "--device", "broken-1",
             "--hook", "echo 'no such player' >&2; exit 3");
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
+        // Playwright's WaitForFunction compiles its predicate in the page, which the dashboard's CSP (no eval) forbids;
+        // the other dashboard tests run under the CSP.
+        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 }, BypassCSP = true });
         await page.GotoAsync($"{host.BaseUrl}/#token={admin}");
         await page.WaitForFunctionAsync("document.querySelector('[data-count=online]')?.textContent === '4'", null, new() { Timeout = 20_000 });
 
