@@ -13,21 +13,11 @@ namespace CreatiWall.Tests.Dashboard;
 [Collection(SharedHost.Name)]
 public sealed class AccessibilityTests(BrokerHost host) : IAsyncLifetime
 {
-    const string Chromium = "/usr/bin/chromium";
     readonly string _state = Directory.CreateTempSubdirectory("cw-a11y-").FullName;
     IPlaywright _playwright = null!;
     IBrowser _browser = null!;
 
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+    public async Task InitializeAsync() => (_playwright, _browser) = await HeadlessChromium.LaunchAsync();
 
     static async Task AssertAccessibleAsync(IPage page, string state)
     {

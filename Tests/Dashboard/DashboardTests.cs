@@ -8,22 +8,11 @@ namespace CreatiWall.Tests.Dashboard;
 [Collection(SharedHost.Name)]
 public sealed class DashboardTests(BrokerHost host) : IAsyncLifetime
 {
-    const string Chromium = "/usr/bin/chromium";
     readonly string _state = Directory.CreateTempSubdirectory("cw-dash-").FullName;
     IPlaywright _playwright = null!;
     IBrowser _browser = null!;
 
-    public async Task InitializeAsync()
-    {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: ./test.sh installs it");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+    public async Task InitializeAsync() => (_playwright, _browser) = await HeadlessChromium.LaunchAsync();
 
     [Fact]
     public async Task An_operator_watches_a_screen_go_online_and_offline_live_and_pushes_a_layout_it_acknowledges()

@@ -26,24 +26,13 @@ public sealed class FleetDashboardTests(FleetDashboardTests.FleetHost host, ITes
         };
     }
 
-    const string Chromium = "/usr/bin/chromium";
     const int Fleet = 10_000;
     static readonly string[] Reasons = ["network-error", "keepalive-timeout", "clean", "token-expired"];
     readonly string _state = Directory.CreateTempSubdirectory("cw-fleet-").FullName;
     IPlaywright _playwright = null!;
     IBrowser _browser = null!;
 
-    public async Task InitializeAsync()
-    {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: ./test.sh installs it");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+    public async Task InitializeAsync() => (_playwright, _browser) = await HeadlessChromium.LaunchAsync();
 
     /// <summary>screen-1 … screen-10000, offline for one of four reasons, named, tagged, changed over the last day.</summary>
     async Task SeedAsync(string tenant)
