@@ -30,8 +30,8 @@ internal sealed partial class ClusterSessions(IConnectionMultiplexer redis, Clus
         return 1
         """;
 
-    /// <summary>KEYS: the client's hash. ARGV: the holder. Deletes the claim if that holder still has it.</summary>
-    const string ReleaseScript = """
+    /// <summary>KEYS: the client's hash. ARGV: the holder. Deletes the claim if that holder still has it (1), else 0.</summary>
+    internal const string ReleaseScript = """
         if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """;

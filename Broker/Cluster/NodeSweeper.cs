@@ -13,12 +13,6 @@ namespace CreatiWall.Broker.Cluster;
 /// </summary>
 internal sealed partial class NodeSweeper(IConnectionMultiplexer redis, PresenceTracker presence, ServerPublisher publisher, ILogger<NodeSweeper> logger)
 {
-    /// <summary>KEYS: the client's hash. ARGV: the dead holder. 1 when that holder still had it (now released).</summary>
-    const string ReleaseScript = """
-        if redis.call('HGET', KEYS[1], 'h') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
     /// <summary>
     /// Sweeps what <paramref name="node"/> held, except holders <paramref name="keep"/> says are still live; its devices go
     /// offline with <paramref name="reason"/> (<c>node-lost</c> by default).
@@ -35,7 +29,7 @@ internal sealed partial class NodeSweeper(IConnectionMultiplexer redis, Presence
                 continue;
             }
 
-            var stillHeld = (int)await db.ScriptEvaluateAsync(ReleaseScript, [ClusterKeys.Client(held.Tenant, held.ClientId)], [holder]) == 1;
+            var stillHeld = (int)await db.ScriptEvaluateAsync(ClusterSessions.ReleaseScript, [ClusterKeys.Client(held.Tenant, held.ClientId)], [holder]) == 1;
             if (stillHeld && held.Will is { } bytes && BusMessage.Read(bytes) is var (_, sender, will))
             {
                 // As on the node itself: a device's will on its status topic is delivered, not kept (the offline envelope is).
